@@ -1,0 +1,462 @@
+// Node configuration loader. The only translation unit besides the refdata
+// loader that includes toml11.
+
+#include "runtime/config/config.hpp"
+#include "runtime/config/toml_access.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace om {
+
+const char* to_string(log_level x) {
+  static constexpr const char* names[] = {"trace", "debug", "info", "warn",
+                                          "error", "critical", "off"};
+  return names[static_cast<int>(x)];
+}
+
+caf::expected<log_level> parse_log_level(std::string_view text) {
+  for (int i = 0; i <= static_cast<int>(log_level::off); ++i)
+    if (text == to_string(static_cast<log_level>(i)))
+      return static_cast<log_level>(i);
+  return make_error(errc::parse_error,
+                    "log level '" + std::string{text}
+                      + "' is not one of: trace, debug, info, warn, error, critical, off");
+}
+
+const char* to_string(risk_timeout_policy x) {
+  return x == risk_timeout_policy::reject ? "reject" : "bypass_and_flag";
+}
+
+const char* to_string(venue_kind x) {
+  return x == venue_kind::simulated ? "simulated" : "fix";
+}
+
+effective_limits risk_section::resolve(asset_class cls, const instrument_id& inst,
+                                       const strategy_id& strat) const {
+  limit_set merged = defaults;
+  auto overlay = [&merged](const limit_set& l) {
+    auto take = [](auto& dst, const auto& src) {
+      if (src)
+        dst = src;
+    };
+    take(merged.max_order_qty, l.max_order_qty);
+    take(merged.max_order_notional, l.max_order_notional);
+    take(merged.max_gross_position, l.max_gross_position);
+    take(merged.max_net_position, l.max_net_position);
+    take(merged.daily_loss_limit, l.daily_loss_limit);
+    take(merged.max_orders_per_second, l.max_orders_per_second);
+    take(merged.price_collar_bps, l.price_collar_bps);
+  };
+  if (auto i = by_asset_class.find(cls); i != by_asset_class.end())
+    overlay(i->second);
+  if (auto i = by_instrument.find(inst.value); i != by_instrument.end())
+    overlay(i->second);
+  if (auto i = by_strategy.find(strat.value); i != by_strategy.end())
+    overlay(i->second);
+  // The loader guarantees every default is set.
+  return effective_limits{*merged.max_order_qty,      *merged.max_order_notional,
+                          *merged.max_gross_position, *merged.max_net_position,
+                          *merged.daily_loss_limit,   *merged.max_orders_per_second,
+                          *merged.price_collar_bps};
+}
+
+const venue_section* node_config::find_venue(const venue_id& id) const {
+  for (auto& v : venues)
+    if (v.id == id)
+      return &v;
+  return nullptr;
+}
+
+namespace {
+
+using detail::toml_reader;
+
+const toml::value empty_table = toml::value(toml::table{});
+
+const toml::value& section(const toml::value& doc, const char* key) {
+  auto v = toml_reader::find(doc, key);
+  return v ? *v : empty_table;
+}
+
+caf::expected<limit_set> load_limits(const toml_reader& rd, const toml::value& t,
+                                     const std::string& p, bool all_required) {
+  if (auto err = rd.check_keys(t, p,
+                               {"max_order_qty", "max_order_notional", "max_gross_position",
+                                "max_net_position", "daily_loss_limit",
+                                "max_orders_per_second", "price_collar_bps"}))
+    return err;
+  limit_set l;
+  auto present = [&](const char* k) { return toml_reader::find(t, k) != nullptr; };
+  auto need = [&](const char* k) -> caf::error {
+    if (all_required && !present(k))
+      return rd.fail(toml_reader::join(p, k), "missing (required in [risk.default])");
+    return caf::none;
+  };
+  for (auto k : {"max_order_qty", "max_order_notional", "max_gross_position",
+                 "max_net_position", "daily_loss_limit", "max_orders_per_second",
+                 "price_collar_bps"})
+    if (auto err = need(k))
+      return err;
+  if (present("max_order_qty")) {
+    OM_TRY(v, rd.decimal<quantity>(t, p, "max_order_qty", std::nullopt, true));
+    l.max_order_qty = *v;
+  }
+  if (present("max_order_notional")) {
+    OM_TRY(v, rd.decimal<money>(t, p, "max_order_notional", std::nullopt, true));
+    l.max_order_notional = *v;
+  }
+  if (present("max_gross_position")) {
+    OM_TRY(v, rd.decimal<quantity>(t, p, "max_gross_position", std::nullopt, true));
+    l.max_gross_position = *v;
+  }
+  if (present("max_net_position")) {
+    OM_TRY(v, rd.decimal<quantity>(t, p, "max_net_position", std::nullopt, true));
+    l.max_net_position = *v;
+  }
+  if (present("daily_loss_limit")) {
+    OM_TRY(v, rd.decimal<money>(t, p, "daily_loss_limit", std::nullopt, true));
+    l.daily_loss_limit = *v;
+  }
+  if (present("max_orders_per_second")) {
+    OM_TRY(v, rd.integer(t, p, "max_orders_per_second", std::nullopt, 1, 10'000'000));
+    l.max_orders_per_second = *v;
+  }
+  if (present("price_collar_bps")) {
+    OM_TRY(v, rd.decimal<basis_points>(t, p, "price_collar_bps", std::nullopt, true));
+    l.price_collar_bps = *v;
+  }
+  return l;
+}
+
+template <class T, class Parse>
+caf::expected<std::vector<T>> enum_list(const toml_reader& rd, const toml::value& t,
+                                        const std::string& p, const char* key, Parse parse) {
+  OM_TRY(names, rd.str_list(t, p, key));
+  std::vector<T> out;
+  for (size_t i = 0; i < names->size(); ++i) {
+    auto v = parse((*names)[i]);
+    if (!v)
+      return rd.fail(toml_reader::join(p, key) + "[" + std::to_string(i) + "]",
+                     detail_of(v.error()));
+    out.push_back(*v);
+  }
+  return out;
+}
+
+caf::error load_node(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto& t = section(doc, "node");
+  if (auto err = rd.check_keys(t, "node",
+                               {"id", "number", "data_dir", "refdata", "scheduler_threads"}))
+    return err;
+  OM_TRY(id, rd.str(t, "node", "id"));
+  cfg.node.id = *id;
+  OM_TRY(number, rd.integer(t, "node", "number", 1, 1, 65535));
+  cfg.node.number = static_cast<uint16_t>(*number);
+  OM_TRY(dir, rd.str(t, "node", "data_dir", "data/" + *id));
+  cfg.node.data_dir = *dir;
+  OM_TRY(refdata, rd.str(t, "node", "refdata", cfg.node.refdata));
+  cfg.node.refdata = *refdata;
+  OM_TRY(threads, rd.integer(t, "node", "scheduler_threads", 0, 0, 256));
+  cfg.node.scheduler_threads = static_cast<uint32_t>(*threads);
+  return caf::none;
+}
+
+caf::error load_network(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto& t = section(doc, "network");
+  if (auto err = rd.check_keys(t, "network",
+                               {"host", "cluster_port", "admin_port", "metrics_port"}))
+    return err;
+  OM_TRY(host, rd.str(t, "network", "host", cfg.network.host));
+  cfg.network.host = *host;
+  OM_TRY(cp, rd.integer(t, "network", "cluster_port", 0, 0, 65535));
+  OM_TRY(ap, rd.integer(t, "network", "admin_port", 0, 0, 65535));
+  OM_TRY(mp, rd.integer(t, "network", "metrics_port", 0, 0, 65535));
+  cfg.network.cluster_port = static_cast<uint16_t>(*cp);
+  cfg.network.admin_port = static_cast<uint16_t>(*ap);
+  cfg.network.metrics_port = static_cast<uint16_t>(*mp);
+  std::array<std::pair<const char*, uint16_t>, 3> ports{
+    {{"cluster_port", cfg.network.cluster_port},
+     {"admin_port", cfg.network.admin_port},
+     {"metrics_port", cfg.network.metrics_port}}};
+  for (size_t i = 0; i < ports.size(); ++i)
+    for (size_t j = i + 1; j < ports.size(); ++j)
+      if (ports[i].second != 0 && ports[i].second == ports[j].second)
+        return rd.fail(std::string{"network."} + ports[j].first,
+                       std::string{"same port as network."} + ports[i].first);
+  return caf::none;
+}
+
+caf::error load_log(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto& t = section(doc, "log");
+  if (auto err = rd.check_keys(t, "log", {"level", "file", "queue_size"}))
+    return err;
+  OM_TRY(level, rd.str(t, "log", "level", std::string{"info"}));
+  auto lv = parse_log_level(*level);
+  if (!lv)
+    return rd.fail("log.level", detail_of(lv.error()));
+  cfg.log.level = *lv;
+  OM_TRY(file, rd.str(t, "log", "file", std::string{}, true));
+  cfg.log.file = *file;
+  OM_TRY(q, rd.integer(t, "log", "queue_size", 8192, 64, 1 << 20));
+  cfg.log.queue_size = static_cast<uint32_t>(*q);
+  return caf::none;
+}
+
+caf::error load_gateway(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto& t = section(doc, "gateway");
+  const std::string p = "gateway";
+  if (auto err = rd.check_keys(t, p,
+                               {"risk_timeout_ms", "risk_timeout_policy", "breaker_error_ratio",
+                                "breaker_window_s"}))
+    return err;
+  OM_TRY(ms, rd.integer(t, p, "risk_timeout_ms", 50, 1, 60000));
+  cfg.gateway.risk_timeout = std::chrono::milliseconds{*ms};
+  OM_TRY(policy, rd.str(t, p, "risk_timeout_policy", std::string{"reject"}));
+  if (*policy == "reject")
+    cfg.gateway.on_risk_timeout = risk_timeout_policy::reject;
+  else if (*policy == "bypass_and_flag")
+    cfg.gateway.on_risk_timeout = risk_timeout_policy::bypass_and_flag;
+  else
+    return rd.fail("gateway.risk_timeout_policy",
+                   "'" + *policy + "' is not one of: reject, bypass_and_flag");
+  OM_TRY(ratio, rd.ratio(t, p, "breaker_error_ratio", 0.05, 0.0001, 1.0));
+  cfg.gateway.breaker_error_ratio = *ratio;
+  OM_TRY(win, rd.integer(t, p, "breaker_window_s", 60, 1, 3600));
+  cfg.gateway.breaker_window = std::chrono::seconds{*win};
+  return caf::none;
+}
+
+caf::error load_risk(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto& t = section(doc, "risk");
+  const std::string p = "risk";
+  if (auto err = rd.check_keys(t, p,
+                               {"default", "asset_class", "instrument", "strategy",
+                                "permissions", "restricted", "sector_limits",
+                                "country_limits", "slippage_review_bps"}))
+    return err;
+  auto def = toml_reader::find(t, "default");
+  if (!def)
+    return rd.fail("risk.default", "missing (required)");
+  OM_TRY(defaults, load_limits(rd, *def, "risk.default", true));
+  cfg.risk.defaults = *defaults;
+  auto level = [&](const char* key, auto&& insert) -> caf::error {
+    auto v = toml_reader::find(t, key);
+    if (!v)
+      return caf::none;
+    if (!v->is_table())
+      return rd.fail(p + "." + key, "must be a table");
+    for (auto& [name, sub] : v->as_table()) {
+      auto sp = p + "." + key + "." + name;
+      OM_TRY(l, load_limits(rd, sub, sp, false));
+      if (auto err = insert(name, sp, *l))
+        return err;
+    }
+    return caf::none;
+  };
+  if (auto err = level("asset_class",
+                       [&](const std::string& name, const std::string& sp, limit_set& l) {
+                         auto cls = parse_asset_class(name);
+                         if (!cls)
+                           return rd.fail(sp, detail_of(cls.error()));
+                         cfg.risk.by_asset_class[*cls] = l;
+                         return caf::error{};
+                       }))
+    return err;
+  if (auto err = level("instrument", [&](const std::string& name, const std::string&,
+                                         limit_set& l) {
+        cfg.risk.by_instrument[name] = l;
+        return caf::error{};
+      }))
+    return err;
+  if (auto err = level("strategy", [&](const std::string& name, const std::string&,
+                                       limit_set& l) {
+        cfg.risk.by_strategy[name] = l;
+        return caf::error{};
+      }))
+    return err;
+  if (auto perms = toml_reader::find(t, "permissions")) {
+    if (!perms->is_table())
+      return rd.fail("risk.permissions", "must be a table");
+    for (auto& [name, sub] : perms->as_table()) {
+      auto sp = "risk.permissions." + name;
+      if (auto err = rd.check_keys(sub, sp, {"allowed_asset_classes", "do_not_trade"}))
+        return err;
+      strategy_permissions sp_out;
+      OM_TRY(classes, enum_list<asset_class>(rd, sub, sp, "allowed_asset_classes",
+                                             parse_asset_class));
+      sp_out.allowed_asset_classes = *classes;
+      OM_TRY(dnt, rd.str_list(sub, sp, "do_not_trade"));
+      for (auto& v : *dnt)
+        sp_out.do_not_trade.emplace_back(v);
+      cfg.risk.permissions[name] = std::move(sp_out);
+    }
+  }
+  OM_TRY(restricted, rd.str_list(t, p, "restricted"));
+  for (auto& r : *restricted)
+    cfg.risk.restricted.emplace_back(r);
+  auto money_map = [&](const char* key, std::map<std::string, money>& out) -> caf::error {
+    auto v = toml_reader::find(t, key);
+    if (!v)
+      return caf::none;
+    if (!v->is_table())
+      return rd.fail(p + "." + key, "must be a table of name = \"amount\"");
+    for (auto& [name, _] : v->as_table()) {
+      OM_TRY(amount, rd.decimal<money>(*v, p + "." + key, name, std::nullopt, true));
+      out[name] = *amount;
+    }
+    return caf::none;
+  };
+  if (auto err = money_map("sector_limits", cfg.risk.sector_limits))
+    return err;
+  if (auto err = money_map("country_limits", cfg.risk.country_limits))
+    return err;
+  OM_TRY(slip, rd.decimal<basis_points>(t, p, "slippage_review_bps",
+                                        cfg.risk.slippage_review_bps, true));
+  cfg.risk.slippage_review_bps = *slip;
+  return caf::none;
+}
+
+caf::error load_venues(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  OM_TRY(tables, rd.table_list(doc, "", "venue"));
+  for (size_t i = 0; i < tables->size(); ++i) {
+    auto& t = *(*tables)[i];
+    std::string p = "venue[" + std::to_string(i) + "]";
+    if (auto err = rd.check_keys(t, p,
+                                 {"id", "kind", "asset_classes", "order_types", "tifs",
+                                  "ack_latency_us", "maker_fee_bps", "taker_fee_bps",
+                                  "reject_probability", "host", "port",
+                                  "reconnect_initial_ms", "reconnect_max_ms"}))
+      return err;
+    venue_section v;
+    OM_TRY(id, rd.str(t, p, "id"));
+    v.id = venue_id{*id};
+    p += "(" + *id + ")";
+    if (cfg.find_venue(v.id))
+      return rd.fail(p + ".id", "duplicate venue id");
+    OM_TRY(kind, rd.str(t, p, "kind", std::string{"simulated"}));
+    if (*kind == "simulated")
+      v.kind = venue_kind::simulated;
+    else if (*kind == "fix")
+      v.kind = venue_kind::fix;
+    else
+      return rd.fail(p + ".kind", "'" + *kind + "' is not one of: simulated, fix");
+    OM_TRY(classes, enum_list<asset_class>(rd, t, p, "asset_classes", parse_asset_class));
+    v.asset_classes = *classes;
+    if (toml_reader::find(t, "order_types")) {
+      OM_TRY(types, enum_list<ord_type>(rd, t, p, "order_types", parse_ord_type));
+      if (types->empty())
+        return rd.fail(p + ".order_types", "must not be empty");
+      v.order_types = *types;
+    }
+    if (toml_reader::find(t, "tifs")) {
+      OM_TRY(tifs, enum_list<time_in_force>(rd, t, p, "tifs", parse_time_in_force));
+      if (tifs->empty())
+        return rd.fail(p + ".tifs", "must not be empty");
+      v.tifs = *tifs;
+    }
+    OM_TRY(lat, rd.integer(t, p, "ack_latency_us", 50, 0, 10'000'000));
+    v.ack_latency = std::chrono::microseconds{*lat};
+    // Fees may be negative (maker rebates): parse as text, no sign check.
+    for (auto [key, dst] : {std::pair{"maker_fee_bps", &v.maker_fee_bps},
+                            std::pair{"taker_fee_bps", &v.taker_fee_bps}}) {
+      auto f = toml_reader::find(t, key);
+      if (!f)
+        continue;
+      if (!f->is_string())
+        return rd.fail(p + "." + key, "write as a decimal string, e.g. \"-0.20\"");
+      auto bps = basis_points::parse(f->as_string().str);
+      if (!bps)
+        return rd.fail(p + "." + key, detail_of(bps.error()));
+      *dst = *bps;
+    }
+    OM_TRY(rej, rd.ratio(t, p, "reject_probability", 0.0, 0.0, 1.0));
+    v.reject_probability = *rej;
+    OM_TRY(host, rd.str(t, p, "host", std::string{}, true));
+    v.host = *host;
+    OM_TRY(port, rd.integer(t, p, "port", 0, 0, 65535));
+    v.port = static_cast<uint16_t>(*port);
+    if (v.kind == venue_kind::fix && (v.host.empty() || v.port == 0))
+      return rd.fail(p + ".host", "a fix venue needs host and port");
+    OM_TRY(ri, rd.integer(t, p, "reconnect_initial_ms", 100, 1, 600000));
+    OM_TRY(rm, rd.integer(t, p, "reconnect_max_ms", 10000, 1, 3600000));
+    if (*rm < *ri)
+      return rd.fail(p + ".reconnect_max_ms", "must be >= reconnect_initial_ms");
+    v.reconnect_initial = std::chrono::milliseconds{*ri};
+    v.reconnect_max = std::chrono::milliseconds{*rm};
+    cfg.venues.push_back(std::move(v));
+  }
+  return caf::none;
+}
+
+caf::error load_routes(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto& routing = section(doc, "routing");
+  if (auto err = rd.check_keys(routing, "routing", {"rule"}))
+    return err;
+  OM_TRY(tables, rd.table_list(routing, "routing", "rule"));
+  for (size_t i = 0; i < tables->size(); ++i) {
+    auto& t = *(*tables)[i];
+    std::string p = "routing.rule[" + std::to_string(i) + "]";
+    if (auto err = rd.check_keys(t, p, {"instrument", "asset_class", "venues", "split"}))
+      return err;
+    routing_rule r;
+    bool has_inst = toml_reader::find(t, "instrument") != nullptr;
+    bool has_cls = toml_reader::find(t, "asset_class") != nullptr;
+    if (has_inst == has_cls)
+      return rd.fail(p, "set exactly one of instrument, asset_class");
+    if (has_inst) {
+      OM_TRY(inst, rd.str(t, p, "instrument"));
+      r.instrument = instrument_id{*inst};
+    } else {
+      OM_TRY(cls_text, rd.str(t, p, "asset_class"));
+      auto cls = parse_asset_class(*cls_text);
+      if (!cls)
+        return rd.fail(p + ".asset_class", detail_of(cls.error()));
+      r.cls = *cls;
+    }
+    OM_TRY(split, rd.boolean(t, p, "split", false));
+    r.split = *split;
+    OM_TRY(targets, rd.table_list(t, p, "venues"));
+    if (targets->empty())
+      return rd.fail(p + ".venues", "must list at least one venue");
+    for (size_t j = 0; j < targets->size(); ++j) {
+      auto& vt = *(*targets)[j];
+      auto vp = p + ".venues[" + std::to_string(j) + "]";
+      if (auto err = rd.check_keys(vt, vp, {"venue", "weight"}))
+        return err;
+      OM_TRY(vid, rd.str(vt, vp, "venue"));
+      if (!cfg.find_venue(venue_id{*vid}))
+        return rd.fail(vp + ".venue", "'" + *vid + "' is not a configured [[venue]]");
+      OM_TRY(w, rd.integer(vt, vp, "weight", 1, 1, 1'000'000));
+      r.venues.push_back(route_target{venue_id{*vid}, static_cast<uint32_t>(*w)});
+    }
+    cfg.routes.push_back(std::move(r));
+  }
+  return caf::none;
+}
+
+} // namespace
+
+caf::expected<node_config> load_node_config(const std::string& path) {
+  toml_reader rd{path, errc::config_invalid};
+  OM_TRY(doc, rd.parse());
+  if (auto err = rd.check_keys(*doc, "",
+                               {"node", "network", "log", "gateway", "risk", "venue",
+                                "routing"}))
+    return err;
+  node_config cfg;
+  cfg.source = path;
+  for (auto step : {load_node, load_network, load_log, load_gateway, load_risk, load_venues,
+                    load_routes})
+    if (auto err = step(rd, *doc, cfg))
+      return err;
+  for (auto& [strat, perms] : cfg.risk.permissions)
+    for (size_t i = 0; i < perms.do_not_trade.size(); ++i)
+      if (!cfg.find_venue(perms.do_not_trade[i]))
+        return rd.fail("risk.permissions." + strat + ".do_not_trade[" + std::to_string(i) + "]",
+                       "'" + perms.do_not_trade[i].value + "' is not a configured [[venue]]");
+  return cfg;
+}
+
+} // namespace om

@@ -1,0 +1,173 @@
+#pragma once
+// Node configuration, loaded from TOML (see docs/configuration.md for every
+// key, its meaning and its default). Plain structs; the loader refuses bad
+// input with errc::config_invalid naming the file, the key and the reason.
+
+#include "runtime/model/enums.hpp"
+#include "runtime/model/fixed_point.hpp"
+#include "runtime/model/ids.hpp"
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace om {
+
+struct node_section {
+  /// Node name, unique in a cluster. Required.
+  std::string id;
+  /// Node number 1..65535, embedded in order ids. Default 1.
+  uint16_t number = 1;
+  /// RocksDB and other state live here. Default "data/<id>".
+  std::string data_dir;
+  /// Reference data file. Default "config/refdata.toml".
+  std::string refdata = "config/refdata.toml";
+  /// CAF scheduler threads; 0 = number of cores. Default 0.
+  uint32_t scheduler_threads = 0;
+};
+
+struct network_section {
+  /// Address to bind. Default "127.0.0.1".
+  std::string host = "127.0.0.1";
+  /// CAF middleman port for other nodes; 0 = not published. Default 0.
+  uint16_t cluster_port = 0;
+  /// Admin (omctl) port; 0 = off. Default 0.
+  uint16_t admin_port = 0;
+  /// Prometheus metrics port; 0 = off. Default 0.
+  uint16_t metrics_port = 0;
+};
+
+enum class log_level : uint8_t { trace, debug, info, warn, error, critical, off };
+const char* to_string(log_level x);
+caf::expected<log_level> parse_log_level(std::string_view text);
+
+struct log_section {
+  /// Minimum level. Default info.
+  log_level level = log_level::info;
+  /// Log file; empty = stderr. Default empty.
+  std::string file;
+  /// Async queue slots (messages). Default 8192.
+  uint32_t queue_size = 8192;
+};
+
+enum class risk_timeout_policy : uint8_t { reject, bypass_and_flag };
+const char* to_string(risk_timeout_policy x);
+
+struct gateway_section {
+  /// Risk check timeout. Default 50 ms.
+  std::chrono::milliseconds risk_timeout{50};
+  /// What a risk timeout does. Default reject.
+  risk_timeout_policy on_risk_timeout = risk_timeout_policy::reject;
+  /// Circuit breaker: downstream error share that trips it (0..1). Default 0.05.
+  double breaker_error_ratio = 0.05;
+  /// Circuit breaker window. Default 60 s.
+  std::chrono::seconds breaker_window{60};
+};
+
+/// One level of the limit hierarchy; unset fields inherit from the level above.
+struct limit_set {
+  std::optional<quantity> max_order_qty;
+  std::optional<money> max_order_notional;
+  std::optional<quantity> max_gross_position;
+  std::optional<quantity> max_net_position;
+  std::optional<money> daily_loss_limit;
+  std::optional<int64_t> max_orders_per_second;
+  std::optional<basis_points> price_collar_bps;
+};
+
+/// Fully resolved limits (every field set).
+struct effective_limits {
+  quantity max_order_qty;
+  money max_order_notional;
+  quantity max_gross_position;
+  quantity max_net_position;
+  money daily_loss_limit;
+  int64_t max_orders_per_second = 0;
+  basis_points price_collar_bps;
+};
+
+struct strategy_permissions {
+  /// Asset classes the strategy may trade; empty = all.
+  std::vector<asset_class> allowed_asset_classes;
+  /// Venues the strategy must never reach (do-not-trade list).
+  std::vector<venue_id> do_not_trade;
+};
+
+struct risk_section {
+  limit_set defaults; // [risk.default]: every field required
+  std::map<asset_class, limit_set> by_asset_class;
+  std::map<std::string, limit_set> by_instrument; // key: instrument id
+  std::map<std::string, limit_set> by_strategy;   // key: strategy id
+  std::map<std::string, strategy_permissions> permissions; // key: strategy id
+  /// Restricted list: instrument ids nobody may trade.
+  std::vector<instrument_id> restricted;
+  /// Gross notional caps per sector and per country (instrument currency).
+  std::map<std::string, money> sector_limits;
+  std::map<std::string, money> country_limits;
+  /// Slippage estimate above which an order is flagged or split. Default 20 bps.
+  basis_points slippage_review_bps = basis_points::from_units(20);
+
+  /// Merges default < asset class < instrument < strategy.
+  effective_limits resolve(asset_class cls, const instrument_id& inst,
+                           const strategy_id& strat) const;
+};
+
+enum class venue_kind : uint8_t { simulated, fix };
+const char* to_string(venue_kind x);
+
+struct venue_section {
+  venue_id id;
+  venue_kind kind = venue_kind::simulated;
+  std::vector<asset_class> asset_classes; // empty = all
+  std::vector<ord_type> order_types{ord_type::limit, ord_type::market};
+  std::vector<time_in_force> tifs{time_in_force::day, time_in_force::gtc, time_in_force::ioc,
+                                  time_in_force::fok};
+  /// Simulated venues: ack latency. Default 50 us.
+  std::chrono::microseconds ack_latency{50};
+  basis_points maker_fee_bps; // negative = rebate
+  basis_points taker_fee_bps;
+  /// Simulated venues: share of new orders rejected (0..1). Default 0.
+  double reject_probability = 0.0;
+  /// FIX venues: where to connect.
+  std::string host;
+  uint16_t port = 0;
+  /// Restart backoff for the venue connection.
+  std::chrono::milliseconds reconnect_initial{100};
+  std::chrono::milliseconds reconnect_max{10000};
+};
+
+struct route_target {
+  venue_id venue;
+  uint32_t weight = 1;
+};
+
+struct routing_rule {
+  /// Match: an instrument id, or else an asset class (exactly one is set).
+  std::optional<instrument_id> instrument;
+  std::optional<asset_class> cls;
+  std::vector<route_target> venues;
+  /// Split across all candidate venues instead of picking one.
+  bool split = false;
+};
+
+struct node_config {
+  std::string source; // file it was loaded from
+  node_section node;
+  network_section network;
+  log_section log;
+  gateway_section gateway;
+  risk_section risk;
+  std::vector<venue_section> venues;
+  std::vector<routing_rule> routes;
+
+  const venue_section* find_venue(const venue_id& id) const;
+};
+
+/// Loads and validates a node configuration file. Relative paths inside the
+/// file (data_dir, refdata, log.file) are kept as written.
+/// Errors: errc::config_invalid "<file>: <key>: <reason>".
+caf::expected<node_config> load_node_config(const std::string& path);
+
+} // namespace om

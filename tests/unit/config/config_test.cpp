@@ -1,0 +1,133 @@
+#define CAF_SUITE config
+#include <caf/test/unit_test.hpp>
+
+#include "runtime/config/config.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+using namespace om;
+
+namespace {
+
+std::string sample() { return std::string{OM_SOURCE_DIR} + "/config/single-node.toml"; }
+
+const char* minimal = R"(
+[node]
+id = "t1"
+[risk.default]
+max_order_qty = "100"
+max_order_notional = "1000"
+max_gross_position = "1000"
+max_net_position = "500"
+daily_loss_limit = "100"
+max_orders_per_second = 10
+price_collar_bps = "50"
+)";
+
+struct tmp_file {
+  std::string path;
+  explicit tmp_file(const std::string& text) {
+    static int n = 0;
+    path = "/tmp/om_config_test_" + std::to_string(::getpid()) + "_" + std::to_string(++n)
+           + ".toml";
+    std::ofstream{path} << text;
+  }
+  ~tmp_file() { std::remove(path.c_str()); }
+};
+
+void expect_refused(const std::string& text, const std::string& key_and_reason) {
+  tmp_file f{text};
+  auto r = load_node_config(f.path);
+  if (r) {
+    CAF_ERROR("accepted bad config; expected '" << key_and_reason << "'");
+    return;
+  }
+  CAF_CHECK_EQUAL(code_of(r.error()), errc::config_invalid);
+  auto d = detail_of(r.error());
+  if (d.find(f.path + ": ") != 0 || d.find(key_and_reason) == std::string::npos)
+    CAF_ERROR("error '" << d << "' does not name file and '" << key_and_reason << "'");
+}
+
+} // namespace
+
+CAF_TEST(sample config loads) {
+  auto cfg = load_node_config(sample());
+  CAF_REQUIRE(cfg);
+  CAF_CHECK_EQUAL(cfg->node.id, "n1");
+  CAF_CHECK_EQUAL(cfg->network.admin_port, 7701);
+  CAF_CHECK_EQUAL(cfg->gateway.risk_timeout.count(), 50);
+  CAF_CHECK_EQUAL(cfg->venues.size(), 4u);
+  CAF_CHECK_EQUAL(cfg->routes.size(), 4u);
+  auto lit = cfg->find_venue(venue_id{"LITX"});
+  CAF_REQUIRE(lit != nullptr);
+  CAF_CHECK_EQUAL(lit->maker_fee_bps, basis_points::from_raw(-10));
+  CAF_CHECK_EQUAL(cfg->risk.restricted.size(), 1u);
+  CAF_CHECK_EQUAL(cfg->risk.permissions["demo"].do_not_trade.front().value, "DARKX");
+}
+
+CAF_TEST(defaults apply to missing keys) {
+  tmp_file f{minimal};
+  auto cfg = load_node_config(f.path);
+  CAF_REQUIRE(cfg);
+  CAF_CHECK_EQUAL(cfg->node.data_dir, "data/t1");
+  CAF_CHECK_EQUAL(cfg->node.number, 1);
+  CAF_CHECK_EQUAL(cfg->log.level, log_level::info);
+  CAF_CHECK_EQUAL(cfg->gateway.on_risk_timeout, risk_timeout_policy::reject);
+  CAF_CHECK_EQUAL(cfg->risk.slippage_review_bps, basis_points::from_units(20));
+  CAF_CHECK(cfg->venues.empty());
+}
+
+CAF_TEST(limit hierarchy merges default asset class instrument strategy) {
+  auto cfg = *load_node_config(sample());
+  auto& r = cfg.risk;
+  auto base = r.resolve(asset_class::equity, instrument_id{"AAPL.XNAS"}, strategy_id{"x"});
+  CAF_CHECK_EQUAL(base.max_order_qty, quantity::from_units(100000));
+  CAF_CHECK_EQUAL(base.max_orders_per_second, 5000);
+  auto fut = r.resolve(asset_class::future, instrument_id{"ESZ6.XCME"}, strategy_id{"x"});
+  CAF_CHECK_EQUAL(fut.max_order_qty, quantity::from_units(500));
+  CAF_CHECK_EQUAL(fut.daily_loss_limit, money::from_units(250000)); // inherited
+  auto brk = r.resolve(asset_class::equity, instrument_id{"BRK.A.XNYS"}, strategy_id{"demo"});
+  CAF_CHECK_EQUAL(brk.max_order_qty, quantity::from_units(10));
+  CAF_CHECK_EQUAL(brk.max_orders_per_second, 20000); // strategy level wins
+}
+
+CAF_TEST(bad input names file key and reason) {
+  std::string m = minimal;
+  expect_refused("[node\nid=1", "syntax error");
+  expect_refused("[node]\nnumber = 2\n", "node.id: missing (required)");
+  expect_refused(m + "[log]\nlevel = \"loud\"\n", "log.level: log level 'loud'");
+  expect_refused(m + "[network]\nadmin_port = 70000\n",
+                 "network.admin_port: must be between 0 and 65535");
+  expect_refused(m + "[network]\nadmin_port = 7000\nmetrics_port = 7000\n",
+                 "network.metrics_port: same port as network.admin_port");
+  expect_refused(m + "[gateway]\nrisk_timeout_policy = \"ignore\"\n",
+                 "gateway.risk_timeout_policy: 'ignore' is not one of");
+  expect_refused(m + "[gateway]\nrisk_timout_ms = 5\n", "gateway.risk_timout_ms: unknown key");
+  expect_refused(std::string{"[node]\nid = \"t\"\n[risk.default]\nmax_order_qty = \"1\"\n"},
+                 "risk.default.max_order_notional: missing (required in [risk.default])");
+  expect_refused(m + "[risk.asset_class.crypto]\nmax_order_qty = \"1\"\n",
+                 "risk.asset_class.crypto: asset class: 'crypto'");
+  expect_refused(m + "[risk.strategy.s1]\nmax_order_qty = 1.5\n",
+                 "risk.strategy.s1.max_order_qty: write decimals as a string");
+  expect_refused(m + "[risk.strategy.s1]\nmax_order_qty = \"-3\"\n",
+                 "risk.strategy.s1.max_order_qty: must be positive");
+  expect_refused(m + "[[venue]]\nid = \"A\"\n[[venue]]\nid = \"A\"\n",
+                 "venue[1](A).id: duplicate venue id");
+  expect_refused(m + "[[venue]]\nid = \"A\"\nkind = \"fix\"\n",
+                 "venue[0](A).host: a fix venue needs host and port");
+  expect_refused(m + "[[venue]]\nid = \"A\"\ntifs = [\"day\", \"gtd\"]\n",
+                 "venue[0](A).tifs[1]: time in force: 'gtd'");
+  expect_refused(m + "[[venue]]\nid = \"A\"\n[[routing.rule]]\nasset_class = \"equity\"\n"
+                     "venues = [{ venue = \"B\" }]\n",
+                 "routing.rule[0].venues[0].venue: 'B' is not a configured [[venue]]");
+  expect_refused(m + "[[venue]]\nid = \"A\"\n[[routing.rule]]\nvenues = [{ venue = \"A\" }]\n",
+                 "routing.rule[0]: set exactly one of instrument, asset_class");
+  expect_refused(m + "[risk.permissions.s1]\ndo_not_trade = [\"Z\"]\n",
+                 "risk.permissions.s1.do_not_trade[0]: 'Z' is not a configured [[venue]]");
+  expect_refused(m + "[bogus]\nx = 1\n", "bogus: unknown key");
+  auto missing = load_node_config("/nonexistent/node.toml");
+  CAF_REQUIRE(!missing);
+  CAF_CHECK(detail_of(missing.error()).find("/nonexistent/node.toml") == 0);
+}
