@@ -2,14 +2,6 @@
 
 namespace om {
 
-bool operator==(const instrument& a, const instrument& b) {
-  return a.id == b.id && a.symbol == b.symbol && a.aliases == b.aliases && a.name == b.name
-         && a.cls == b.cls && a.exchange == b.exchange && a.currency == b.currency
-         && a.sector == b.sector && a.country == b.country && a.tick_size == b.tick_size
-         && a.lot_size == b.lot_size && a.adv == b.adv && a.prev_close == b.prev_close
-         && a.price_band_bps == b.price_band_bps && a.status == b.status;
-}
-
 caf::error check_tick(const instrument& inst, price px) {
   if (!px.is_positive())
     return make_error(errc::tick_size_violation,

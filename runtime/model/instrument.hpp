@@ -3,6 +3,7 @@
 // lot conformance checks every order must pass.
 
 #include "runtime/model/enums.hpp"
+#include "runtime/model/fields.hpp"
 #include "runtime/model/fixed_point.hpp"
 #include "runtime/model/ids.hpp"
 
@@ -30,14 +31,8 @@ struct instrument {
   int64_t price_band_bps = 0;        // max deviation from reference price; 0 = none
   trading_status status = trading_status::active;
 
-  friend bool operator==(const instrument& a, const instrument& b);
-
-  template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f, instrument& x) {
-    return f(caf::meta::type_name("instrument"), x.id, x.symbol, x.aliases, x.name, x.cls,
-             x.exchange, x.currency, x.sector, x.country, x.tick_size, x.lot_size, x.adv,
-             x.prev_close, x.price_band_bps, x.status);
-  }
+  OM_FIELDS("instrument", instrument, id, symbol, aliases, name, cls, exchange, currency,
+            sector, country, tick_size, lot_size, adv, prev_close, price_band_bps, status)
 };
 
 /// errc::tick_size_violation unless `px` is a positive multiple of the tick.

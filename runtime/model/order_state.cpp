@@ -2,15 +2,6 @@
 
 namespace om {
 
-bool operator==(const order_state& a, const order_state& b) {
-  return a.status == b.status && a.restore_status == b.restore_status && a.side == b.side
-         && a.type == b.type && a.tif == b.tif && a.order_qty == b.order_qty
-         && a.limit_px == b.limit_px && a.cum_qty == b.cum_qty && a.leaves_qty == b.leaves_qty
-         && a.cum_value_hi == b.cum_value_hi && a.cum_value_lo == b.cum_value_lo
-         && a.pending_qty == b.pending_qty && a.pending_px == b.pending_px
-         && a.fill_count == b.fill_count && a.late_fill_count == b.late_fill_count;
-}
-
 const char* event_name(const order_event& ev) {
   static constexpr const char* names[] = {
     "venue_ack",      "venue_reject",  "fill",        "cancel_request",

@@ -31,6 +31,7 @@
 // Every other (state, event) pair returns errc::illegal_transition.
 
 #include "runtime/model/enums.hpp"
+#include "runtime/model/fields.hpp"
 #include "runtime/model/fixed_point.hpp"
 
 #include <caf/meta/type_name.hpp>
@@ -82,14 +83,9 @@ struct order_state {
   /// Volume-weighted average fill price, exact to 8 decimals.
   price avg_px() const { return average_price(cum_value(), cum_qty); }
 
-  friend bool operator==(const order_state& a, const order_state& b);
-
-  template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f, order_state& x) {
-    return f(caf::meta::type_name("order_state"), x.status, x.restore_status, x.side, x.type,
-             x.tif, x.order_qty, x.limit_px, x.cum_qty, x.leaves_qty, x.cum_value_hi,
-             x.cum_value_lo, x.pending_qty, x.pending_px, x.fill_count, x.late_fill_count);
-  }
+  OM_FIELDS("order_state", order_state, status, restore_status, side, type, tif, order_qty,
+            limit_px, cum_qty, leaves_qty, cum_value_hi, cum_value_lo, pending_qty, pending_px,
+            fill_count, late_fill_count)
 };
 
 // -- events -------------------------------------------------------------------

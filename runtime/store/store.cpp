@@ -1,0 +1,312 @@
+#include "runtime/store/store.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstdio>
+
+namespace om {
+
+const char* to_string(table t) {
+  static constexpr const char* names[table_count] = {"orders", "idempotency", "positions",
+                                                     "audit",  "journal",     "venue_stats"};
+  return names[static_cast<size_t>(t)];
+}
+
+namespace {
+
+constexpr const char* meta_cf = "meta";
+
+caf::error from_status(errc code, const std::string& what, const rocksdb::Status& st) {
+  return make_error(code, what + ": " + st.ToString());
+}
+
+} // namespace
+
+std::string store::describe_key(table t, std::string_view key) {
+  std::string out = to_string(t);
+  out += '/';
+  for (unsigned char c : key) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+caf::expected<std::shared_ptr<store>> store::open(store_options opts) {
+  if (opts.path.empty())
+    return make_error(errc::store_open_failed, "store path is empty");
+  std::shared_ptr<store> st{new store(std::move(opts))};
+  rocksdb::DBOptions db_opts;
+  db_opts.create_if_missing = st->opts_.create_if_missing;
+  db_opts.create_missing_column_families = true;
+  db_opts.max_background_jobs = 2;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  rocksdb::ColumnFamilyOptions cf_opts;
+  for (size_t i = 0; i < table_count; ++i)
+    cfs.emplace_back(to_string(static_cast<table>(i)), cf_opts);
+  cfs.emplace_back(meta_cf, cf_opts);
+  cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_opts);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  auto status = rocksdb::DB::Open(db_opts, st->opts_.path, cfs, &handles, &db);
+  if (!status.ok())
+    return from_status(errc::store_open_failed, "open " + st->opts_.path, status);
+  st->db_ = db;
+  st->meta_ = handles[table_count];
+  st->default_ = handles[table_count + 1];
+  handles.resize(table_count);
+  st->handles_ = std::move(handles);
+  return st;
+}
+
+store::~store() {
+  if (!db_)
+    return;
+  for (auto h : handles_)
+    db_->DestroyColumnFamilyHandle(h);
+  db_->DestroyColumnFamilyHandle(meta_);
+  db_->DestroyColumnFamilyHandle(default_);
+  db_->Close();
+  delete db_;
+}
+
+caf::expected<table_writer> store::claim(table t, std::string owner) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto& cur = owners_[static_cast<size_t>(t)];
+  if (!cur.empty())
+    return make_error(errc::already_owned,
+                      std::string{"table "} + to_string(t) + " is owned by " + cur);
+  cur = owner.empty() ? "(unnamed)" : std::move(owner);
+  return table_writer{shared_from_this(), t};
+}
+
+void store::release(table t) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  owners_[static_cast<size_t>(t)].clear();
+}
+
+caf::expected<uint64_t> store::next_incarnation(const std::string& owner_key) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto key = "incarnation/" + owner_key;
+  std::string value;
+  uint64_t current = 0;
+  auto st = db_->Get(rocksdb::ReadOptions{}, meta_, key, &value);
+  if (st.ok()) {
+    if (value.size() != 8)
+      return make_error(errc::corrupt_record, "meta/" + key + ": expected 8 bytes, got "
+                                                + std::to_string(value.size()));
+    current = u64_from_key(value);
+  } else if (!st.IsNotFound()) {
+    return from_status(errc::store_read_failed, "meta/" + key, st);
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  st = db_->Put(wo, meta_, key, u64_key(current + 1));
+  if (!st.ok())
+    return from_status(errc::store_write_failed, "meta/" + key, st);
+  return current + 1;
+}
+
+caf::expected<std::string> store::get_raw(table t, std::string_view key) const {
+  std::string value;
+  auto st = db_->Get(rocksdb::ReadOptions{}, handle(t), rocksdb::Slice{key.data(), key.size()},
+                     &value);
+  if (st.IsNotFound())
+    return make_error(errc::not_found, describe_key(t, key));
+  if (!st.ok())
+    return from_status(errc::store_read_failed, describe_key(t, key), st);
+  return value;
+}
+
+caf::error store::scan_raw(
+  table t, std::string_view prefix,
+  const std::function<bool(std::string_view key, std::string_view value)>& f) const {
+  std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(rocksdb::ReadOptions{}, handle(t))};
+  rocksdb::Slice p{prefix.data(), prefix.size()};
+  for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
+    auto k = it->key();
+    auto v = it->value();
+    if (!f(std::string_view{k.data(), k.size()}, std::string_view{v.data(), v.size()}))
+      break;
+  }
+  if (!it->status().ok())
+    return from_status(errc::store_read_failed, std::string{"scan "} + to_string(t),
+                       it->status());
+  return caf::none;
+}
+
+// -- table_writer ---------------------------------------------------------------
+
+table_writer::table_writer(table_writer&& other) noexcept
+  : store_(std::move(other.store_)),
+    table_(other.table_),
+    fences_(std::move(other.fences_)),
+    writes_(other.writes_),
+    fence_reads_(other.fence_reads_) {
+}
+
+table_writer& table_writer::operator=(table_writer&& other) noexcept {
+  if (this != &other) {
+    if (store_)
+      store_->release(table_);
+    store_ = std::move(other.store_);
+    table_ = other.table_;
+    fences_ = std::move(other.fences_);
+    writes_ = other.writes_;
+    fence_reads_ = other.fence_reads_;
+  }
+  return *this;
+}
+
+table_writer::~table_writer() {
+  if (store_)
+    store_->release(table_);
+}
+
+caf::expected<fence> table_writer::current_fence(const std::string& key) {
+  if (auto i = fences_.find(key); i != fences_.end())
+    return i->second;
+  ++fence_reads_;
+  auto raw = store_->get_raw(table_, key);
+  fence f{};
+  if (raw) {
+    auto env = decode_envelope(*raw, store::describe_key(table_, key));
+    if (!env)
+      return std::move(env.error());
+    f = env->fence;
+  } else if (code_of(raw.error()) != errc::not_found) {
+    return std::move(raw.error());
+  }
+  if (fences_.size() >= store_->options().fence_cache_limit)
+    fences_.clear();
+  fences_.emplace(key, f);
+  return f;
+}
+
+caf::error table_writer::commit(const write_batch& b) {
+  if (b.empty())
+    return caf::none;
+  // Check every fence first (including repeats of a key inside the batch):
+  // the batch lands whole or not at all.
+  std::unordered_map<std::string, fence> pending;
+  for (auto& e : b.entries_) {
+    fence prev;
+    if (auto i = pending.find(e.key); i != pending.end()) {
+      prev = i->second;
+    } else {
+      auto cur = current_fence(e.key);
+      if (!cur)
+        return std::move(cur.error());
+      prev = *cur;
+    }
+    if (!(prev < e.f))
+      return make_error(errc::stale_write,
+                        store::describe_key(table_, e.key) + ": fence " + to_string(e.f)
+                          + " is not newer than stored " + to_string(prev));
+    pending[e.key] = e.f;
+  }
+  rocksdb::WriteBatch wb;
+  auto h = store_->handle(table_);
+  for (auto& e : b.entries_)
+    wb.Put(h, e.key, e.bytes);
+  rocksdb::WriteOptions wo;
+  wo.sync = store_->options().sync;
+  auto st = store_->db()->Write(wo, &wb);
+  if (!st.ok()) {
+    // Unknown outcome: forget what we believed about these keys.
+    for (auto& e : b.entries_)
+      fences_.erase(e.key);
+    return from_status(errc::store_write_failed,
+                       std::string{"write "} + std::to_string(b.size()) + " record(s) to "
+                         + to_string(table_),
+                       st);
+  }
+  for (auto& [k, f] : pending)
+    fences_[k] = f;
+  writes_ += b.size();
+  return caf::none;
+}
+
+caf::error table_writer::put_new(std::string_view key, fence f, std::string bytes) {
+  if (!(fence{} < f))
+    return make_error(errc::invalid_argument, store::describe_key(table_, key)
+                                                + ": fence must be newer than 0/0");
+  std::string k{key};
+  auto cur = current_fence(k);
+  if (!cur)
+    return std::move(cur.error());
+  if (!(*cur == fence{}))
+    return make_error(errc::already_exists, store::describe_key(table_, key));
+  rocksdb::WriteOptions wo;
+  wo.sync = store_->options().sync;
+  auto st = store_->db()->Put(wo, store_->handle(table_), k, bytes);
+  if (!st.ok()) {
+    fences_.erase(k);
+    return from_status(errc::store_write_failed, store::describe_key(table_, key), st);
+  }
+  fences_[k] = f;
+  ++writes_;
+  return caf::none;
+}
+
+caf::error table_writer::erase(std::string_view key, fence f) {
+  std::string k{key};
+  auto cur = current_fence(k);
+  if (!cur)
+    return std::move(cur.error());
+  if (!(*cur < f))
+    return make_error(errc::stale_write, store::describe_key(table_, key) + ": fence "
+                                           + to_string(f) + " is not newer than stored "
+                                           + to_string(*cur));
+  rocksdb::WriteOptions wo;
+  wo.sync = store_->options().sync;
+  auto st = store_->db()->Delete(wo, store_->handle(table_), k);
+  if (!st.ok()) {
+    fences_.erase(k);
+    return from_status(errc::store_write_failed, store::describe_key(table_, key), st);
+  }
+  // A deleted key reads as absent; the deleting fence is not kept on disk, so
+  // the cache forgets too (a stale writer could then recreate it: callers
+  // erase only records whose owner has ended).
+  fences_.erase(k);
+  return caf::none;
+}
+
+std::string u64_key(uint64_t x) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(x & 0xff);
+    x >>= 8;
+  }
+  return out;
+}
+
+uint64_t u64_from_key(std::string_view k) {
+  uint64_t x = 0;
+  for (size_t i = 0; i < 8 && i < k.size(); ++i)
+    x = (x << 8) | static_cast<unsigned char>(k[i]);
+  return x;
+}
+
+std::string idempotency_key(const strategy_id& s, const client_order_id& c) {
+  std::string out = s.value;
+  out += '\0';
+  out += c.value;
+  return out;
+}
+
+std::string position_key(const strategy_id& s, const instrument_id& i) {
+  std::string out = s.value;
+  out += '\0';
+  out += i.value;
+  return out;
+}
+
+} // namespace om
