@@ -2,6 +2,7 @@
 
 #include <caf/actor_system_config.hpp>
 #include <caf/message.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/sec.hpp>
 
 namespace om {
@@ -32,6 +33,8 @@ const char* to_string(errc x) {
     case errc::restart_intensity_exceeded: return "restart_intensity_exceeded";
     case errc::unknown_child: return "unknown_child";
     case errc::supervisor_shutting_down: return "supervisor_shutting_down";
+    case errc::actor_exception: return "actor_exception";
+    case errc::not_supported: return "not_supported";
   }
   return "unknown_errc";
 }
@@ -67,6 +70,8 @@ std::string describe(const caf::error& err) {
     }
     return out;
   }
+  if (err.category() == caf::atom("exit"))
+    return std::string{"exit: "} + caf::to_string(static_cast<caf::exit_reason>(err.code()));
   if (err.category() == caf::atom("system"))
     return std::string{"system: "} + caf::to_string(static_cast<caf::sec>(err.code()));
   return caf::to_string(err);

@@ -45,6 +45,8 @@ enum class errc : uint8_t {
   restart_intensity_exceeded,
   unknown_child,
   supervisor_shutting_down,
+  actor_exception,        // an actor threw; the detail keeps what()
+  not_supported,          // request not valid for this actor/configuration
 };
 
 /// Stable lowercase name of a code, e.g. "stale_write".
