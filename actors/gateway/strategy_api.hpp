@@ -1,0 +1,118 @@
+#pragma once
+// The strategy author's API. A strategy is an actor that sends these commands
+// to its node's gateway and receives order_event messages at `reply_to`.
+//
+//   submit_order  -> accepted | rejected | duplicate, then acknowledged,
+//                    partially_filled / filled, canceled, expired, ...
+//   cancel_order  -> canceled | cancel_rejected
+//   amend_order   -> replaced | replace_rejected
+//
+// Every event carries the ids, the order's status and quantities after the
+// event, and a nanosecond timestamp. A rejection carries the stage, a typed
+// code and a message naming the field. Events reach the strategy only after
+// the state they report is durable.
+
+#include "actors/common/reject.hpp"
+#include "runtime/model/enums.hpp"
+#include "runtime/model/fields.hpp"
+#include "runtime/model/fixed_point.hpp"
+#include "runtime/model/ids.hpp"
+
+#include <caf/actor.hpp>
+
+#include <string>
+
+namespace om {
+
+struct submit_order {
+  strategy_id strategy;
+  client_order_id clordid; // unique per strategy; retries reuse it
+  std::string symbol;      // symbol or alias, resolved through refdata
+  om::side side = side::buy;
+  ord_type type = ord_type::limit;
+  time_in_force tif = time_in_force::day;
+  quantity qty;
+  price px; // limit orders only
+  caf::actor reply_to;
+
+  OM_FIELDS("om.submit_order", submit_order, strategy, clordid, symbol, side, type, tif, qty,
+            px, reply_to)
+};
+
+struct cancel_order {
+  strategy_id strategy;
+  client_order_id clordid;
+  caf::actor reply_to;
+
+  OM_FIELDS("om.cancel_order", cancel_order, strategy, clordid, reply_to)
+};
+
+/// New total quantity and/or limit price (unchanged fields repeat the old value).
+struct amend_order {
+  strategy_id strategy;
+  client_order_id clordid;
+  quantity qty;
+  price px;
+  caf::actor reply_to;
+
+  OM_FIELDS("om.amend_order", amend_order, strategy, clordid, qty, px, reply_to)
+};
+
+enum class event_kind : uint8_t {
+  accepted,
+  rejected,
+  duplicate, // a retried submit: the existing order's current state
+  acknowledged,
+  partially_filled,
+  filled,
+  canceled,
+  replaced,
+  cancel_rejected,
+  replace_rejected,
+  expired,
+};
+const char* to_string(event_kind x);
+
+struct order_event {
+  event_kind kind = event_kind::accepted;
+  order_id id;
+  client_order_id clordid;
+  strategy_id strategy;
+  instrument_id instrument;
+  ord_status status = ord_status::pending_new;
+  quantity order_qty;
+  price limit_px;
+  quantity cum_qty;
+  quantity leaves_qty;
+  price avg_px;
+  quantity last_qty; // fills
+  price last_px;     // fills
+  bool late = false; // fill after the order was canceled/expired
+  bool flagged_for_review = false;
+  reject_stage stage = reject_stage::none;
+  reject_code code = reject_code::none;
+  std::string message;
+  int64_t ts_ns = 0;
+
+  OM_FIELDS("om.order_event", order_event, kind, id, clordid, strategy, instrument, status,
+            order_qty, limit_px, cum_qty, leaves_qty, avg_px, last_qty, last_px, late,
+            flagged_for_review, stage, code, message, ts_ns)
+};
+
+/// Halts (or resumes) new orders for one strategy or, with an empty
+/// strategy, for all; halting also cancels the affected working orders.
+struct kill_switch {
+  strategy_id strategy;
+  bool halt = true;
+  std::string operator_name;
+
+  OM_FIELDS("om.kill_switch", kill_switch, strategy, halt, operator_name)
+};
+
+struct kill_switch_result {
+  uint64_t orders_canceled = 0;
+
+  OM_FIELDS("om.kill_switch_result", kill_switch_result, orders_canceled)
+};
+
+} // namespace om

@@ -1,0 +1,163 @@
+#include "actors/risk/risk_book.hpp"
+
+#include <algorithm>
+
+namespace om {
+
+namespace {
+
+constexpr int64_t one_second_ns = 1'000'000'000;
+
+quantity abs(quantity q) { return q.is_negative() ? -q : q; }
+
+} // namespace
+
+risk_book::risk_book(instrument inst, const risk_section& limits)
+  : inst_(std::move(inst)), cfg_(limits), reference_(inst_.prev_close) {
+  for (auto& r : cfg_.restricted)
+    restricted_ = restricted_ || r == inst_.id;
+}
+
+const effective_limits& risk_book::limits(const strategy_id& s) {
+  auto i = limits_cache_.find(s.value);
+  if (i == limits_cache_.end())
+    i = limits_cache_.emplace(s.value, cfg_.resolve(inst_.cls, inst_.id, s)).first;
+  return i->second;
+}
+
+risk_verdict risk_book::check(const strategy_id& s, pos& p, side sd, ord_type type,
+                              quantity qty, price px, int64_t now_ns, bool count_rate) {
+  auto deny = [](reject_code c, std::string m) { return risk_verdict{c, std::move(m)}; };
+  auto& lim = limits(s);
+  if (halted(s))
+    return deny(reject_code::kill_switch, "kill switch is on for " + (halt_all_ ? std::string{"all strategies"} : s.value));
+  if (restricted_)
+    return deny(reject_code::restricted_instrument, inst_.id.value + " is on the restricted list");
+  if (count_rate) {
+    while (!p.recent.empty() && now_ns - p.recent.front() >= one_second_ns)
+      p.recent.pop_front();
+    if (static_cast<int64_t>(p.recent.size()) >= lim.max_orders_per_second)
+      return deny(reject_code::rate_limit,
+                  "more than " + std::to_string(lim.max_orders_per_second)
+                    + " orders in one second for " + s.value + " on " + inst_.id.value);
+  }
+  if (!reference_.is_positive())
+    return deny(reject_code::no_reference_price,
+                "no reference price for " + inst_.id.value + ": refusing (fail closed)");
+  if (type == ord_type::limit) {
+    int128 diff = static_cast<int128>(px.raw) - reference_.raw;
+    if (diff < 0)
+      diff = -diff;
+    // |px - ref| / ref > collar_bps / 10000, with bps at 2 decimals.
+    if (diff * 1'000'000 > static_cast<int128>(reference_.raw) * lim.price_collar_bps.raw)
+      return deny(reject_code::price_collar,
+                  "price " + to_string(px) + " is more than " + to_string(lim.price_collar_bps)
+                    + " bps from reference " + to_string(reference_));
+  }
+  auto gross_after = abs(p.net) + p.reserved_buy + p.reserved_sell + qty;
+  if (gross_after > lim.max_gross_position)
+    return deny(reject_code::gross_position_limit,
+                "gross " + to_string(gross_after) + " would exceed " + to_string(lim.max_gross_position)
+                  + " for " + s.value + " on " + inst_.id.value);
+  auto worst_net = sd == side::buy ? p.net + p.reserved_buy + qty : p.net - p.reserved_sell - qty;
+  if (abs(worst_net) > lim.max_net_position)
+    return deny(reject_code::net_position_limit,
+                "net " + to_string(worst_net) + " would exceed " + to_string(lim.max_net_position)
+                  + " for " + s.value + " on " + inst_.id.value);
+  auto pl = pnl(s);
+  if (pl.raw < -lim.daily_loss_limit.raw)
+    return deny(reject_code::daily_loss_limit,
+                "P&L " + to_string(pl) + " is past the daily loss limit " + to_string(lim.daily_loss_limit)
+                  + " for " + s.value);
+  if (count_rate)
+    p.recent.push_back(now_ns);
+  return {};
+}
+
+risk_verdict risk_book::check_and_reserve(const strategy_id& s, side sd, ord_type type,
+                                          quantity qty, price px, int64_t now_ns) {
+  auto& p = pos_[s.value];
+  auto v = check(s, p, sd, type, qty, px, now_ns, true);
+  if (v.approved())
+    (sd == side::buy ? p.reserved_buy : p.reserved_sell) += qty;
+  return v;
+}
+
+risk_verdict risk_book::check_amend(const strategy_id& s, side sd, ord_type type, quantity extra,
+                                    price new_px, int64_t now_ns) {
+  auto& p = pos_[s.value];
+  auto v = check(s, p, sd, type, extra, new_px, now_ns, false);
+  if (v.approved())
+    (sd == side::buy ? p.reserved_buy : p.reserved_sell) += extra;
+  return v;
+}
+
+void risk_book::on_fill(const strategy_id& s, side sd, quantity qty, price px) {
+  auto& p = pos_[s.value];
+  auto& reserved = sd == side::buy ? p.reserved_buy : p.reserved_sell;
+  reserved = std::max(quantity{}, reserved - qty); // late fills may exceed the reservation
+  if (sd == side::buy) {
+    p.net += qty;
+    p.bought += qty;
+    p.buy_value += notional(px, qty);
+  } else {
+    p.net -= qty;
+    p.sold += qty;
+    p.sell_value += notional(px, qty);
+  }
+  reference_ = px;
+}
+
+void risk_book::release(const strategy_id& s, side sd, quantity qty) {
+  auto& p = pos_[s.value];
+  auto& reserved = sd == side::buy ? p.reserved_buy : p.reserved_sell;
+  reserved = std::max(quantity{}, reserved - qty);
+}
+
+money risk_book::pnl(const strategy_id& s) const {
+  auto i = pos_.find(s.value);
+  if (i == pos_.end())
+    return money{};
+  auto& p = i->second;
+  return p.sell_value - p.buy_value + notional(reference_, p.net);
+}
+
+position_snapshot risk_book::snapshot(const strategy_id& s) const {
+  position_snapshot out;
+  out.strategy = s;
+  out.instrument = inst_.id;
+  auto i = pos_.find(s.value);
+  if (i == pos_.end())
+    return out;
+  auto& p = i->second;
+  out.net_qty = p.net;
+  out.bought_qty = p.bought;
+  out.sold_qty = p.sold;
+  out.buy_value = p.buy_value;
+  out.sell_value = p.sell_value;
+  out.realized_pnl = pnl(s);
+  out.reserved_buy_qty = p.reserved_buy;
+  out.reserved_sell_qty = p.reserved_sell;
+  return out;
+}
+
+void risk_book::restore(const position_snapshot& x) {
+  auto& p = pos_[x.strategy.value];
+  p.net = x.net_qty;
+  p.bought = x.bought_qty;
+  p.sold = x.sold_qty;
+  p.buy_value = x.buy_value;
+  p.sell_value = x.sell_value;
+  p.reserved_buy = x.reserved_buy_qty;
+  p.reserved_sell = x.reserved_sell_qty;
+}
+
+std::vector<position_snapshot> risk_book::all() const {
+  std::vector<position_snapshot> out;
+  for (auto& [s, _] : pos_)
+    out.push_back(snapshot(strategy_id{s}));
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.strategy < b.strategy; });
+  return out;
+}
+
+} // namespace om

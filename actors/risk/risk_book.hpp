@@ -1,0 +1,106 @@
+#pragma once
+// Pre-trade risk state of one instrument: positions and open-order
+// reservations per strategy, and the checks run against them. Plain code
+// owned by that instrument's risk actor; not thread-safe.
+//
+// Checks, in order (the first failure decides):
+//   kill switch (strategy or all)      -> kill_switch
+//   restricted list                    -> restricted_instrument
+//   orders in the last second          -> rate_limit
+//   reference price missing            -> no_reference_price (fail closed)
+//   limit price vs reference           -> price_collar
+//   |net| + reserved buys + reserved sells + qty > max gross   -> gross_position_limit
+//   worst-case net after the order > max net                   -> net_position_limit
+//   P&L marked at the reference below -daily_loss_limit        -> daily_loss_limit
+// An approved order reserves its quantity until it fills or is released.
+
+#include "actors/common/reject.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/model/instrument.hpp"
+#include "runtime/model/records.hpp"
+
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace om {
+
+struct risk_verdict {
+  reject_code code = reject_code::none; // none = approved
+  std::string message;
+  bool approved() const { return code == reject_code::none; }
+};
+
+class risk_book {
+public:
+  risk_book(instrument inst, const risk_section& limits);
+
+  const instrument& inst() const { return inst_; }
+
+  /// Runs every check; on approval reserves `qty` on the order's side.
+  risk_verdict check_and_reserve(const strategy_id& s, side sd, ord_type type, quantity qty,
+                                 price px, int64_t now_ns);
+
+  /// Re-checks an amend that raises the working quantity by `extra` (or
+  /// changes the price); reserves the extra on approval.
+  risk_verdict check_amend(const strategy_id& s, side sd, ord_type type, quantity extra,
+                           price new_px, int64_t now_ns);
+
+  /// A fill: moves quantity from reserved to the position.
+  void on_fill(const strategy_id& s, side sd, quantity qty, price px);
+
+  /// Drops `qty` of reservation (order ended or amended down).
+  void release(const strategy_id& s, side sd, quantity qty);
+
+  /// Reference price for collars and marking (last trade, else prev close).
+  void set_reference(price px) { reference_ = px; }
+  price reference() const { return reference_; }
+
+  /// Halts new orders of `s`, or of every strategy when `s` is empty.
+  void halt(const strategy_id& s) {
+    if (s.empty())
+      halt_all_ = true;
+    else
+      halted_.insert(s.value);
+  }
+  void resume(const strategy_id& s) {
+    if (s.empty()) {
+      halt_all_ = false;
+      halted_.clear();
+    } else {
+      halted_.erase(s.value);
+    }
+  }
+  bool halted(const strategy_id& s) const { return halt_all_ || halted_.count(s.value) > 0; }
+
+  position_snapshot snapshot(const strategy_id& s) const;
+  void restore(const position_snapshot& p);
+  std::vector<position_snapshot> all() const;
+
+  /// Total P&L of a strategy in this instrument, marked at the reference.
+  money pnl(const strategy_id& s) const;
+
+private:
+  struct pos {
+    quantity net, bought, sold;
+    money buy_value, sell_value;
+    quantity reserved_buy, reserved_sell;
+    std::deque<int64_t> recent; // submit times within the last second
+  };
+
+  risk_verdict check(const strategy_id& s, pos& p, side sd, ord_type type, quantity qty,
+                     price px, int64_t now_ns, bool count_rate);
+  const effective_limits& limits(const strategy_id& s);
+
+  instrument inst_;
+  risk_section cfg_;
+  bool restricted_ = false;
+  bool halt_all_ = false;
+  std::unordered_set<std::string> halted_;
+  price reference_;
+  std::unordered_map<std::string, pos> pos_;
+  std::unordered_map<std::string, effective_limits> limits_cache_;
+};
+
+} // namespace om
