@@ -13,6 +13,8 @@ struct ChildOrder {
   qty @2 :Int64;
   cumQty @3 :Int64;
   status @4 :Common.OrdStatus;
+  # Sequence of the last venue report applied to this leg (durable).
+  lastSeq @5 :UInt64;
 }
 
 struct OrderSnapshot {

@@ -50,6 +50,12 @@ public:
   /// A fill: moves quantity from reserved to the position.
   void on_fill(const strategy_id& s, side sd, quantity qty, price px);
 
+  /// Adds a reservation without checks (rebuilding from open orders).
+  void add_reservation(const strategy_id& s, side sd, quantity qty) {
+    auto& p = pos_[s.value];
+    (sd == side::buy ? p.reserved_buy : p.reserved_sell) += qty;
+  }
+
   /// Drops `qty` of reservation (order ended or amended down).
   void release(const strategy_id& s, side sd, quantity qty);
 

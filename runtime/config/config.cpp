@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
+#include <tuple>
 #include <utility>
 
 namespace om {
@@ -436,6 +438,65 @@ caf::error load_routes(const toml_reader& rd, const toml::value& doc, node_confi
   return caf::none;
 }
 
+caf::error load_simulation(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto& t = section(doc, "simulation");
+  const std::string p = "simulation";
+  if (auto err = rd.check_keys(t, p, {"flow_interval_ms", "levels", "seed"}))
+    return err;
+  OM_TRY(flow, rd.integer(t, p, "flow_interval_ms", 5, 0, 60000));
+  cfg.simulation.flow_interval = std::chrono::milliseconds{*flow};
+  OM_TRY(levels, rd.integer(t, p, "levels", 8, 1, 100));
+  cfg.simulation.levels = static_cast<uint32_t>(*levels);
+  OM_TRY(seed, rd.integer(t, p, "seed", 1, 0, std::numeric_limits<int64_t>::max()));
+  cfg.simulation.seed = static_cast<uint64_t>(*seed);
+  return caf::none;
+}
+
+caf::error load_demo(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto& t = section(doc, "demo");
+  const std::string p = "demo";
+  if (auto err = rd.check_keys(t, p,
+                               {"enabled", "strategy", "orders", "rate", "symbols",
+                                "market_ratio", "ioc_ratio", "cancel_ratio", "amend_ratio",
+                                "bad_ratio", "seed"}))
+    return err;
+  auto& d = cfg.demo;
+  OM_TRY(enabled, rd.boolean(t, p, "enabled", false));
+  d.enabled = *enabled;
+  OM_TRY(strat, rd.str(t, p, "strategy", d.strategy));
+  d.strategy = *strat;
+  OM_TRY(orders, rd.integer(t, p, "orders", 2000, 1, 100'000'000));
+  d.orders = static_cast<uint32_t>(*orders);
+  OM_TRY(rate, rd.integer(t, p, "rate", 2000, 0, 10'000'000));
+  d.rate = static_cast<uint32_t>(*rate);
+  if (toml_reader::find(t, "symbols")) {
+    OM_TRY(syms, rd.str_list(t, p, "symbols"));
+    if (syms->empty())
+      return rd.fail("demo.symbols", "must not be empty");
+    d.symbols = *syms;
+  }
+  for (auto [key, dst, def] : {std::tuple{"market_ratio", &d.market_ratio, 0.1},
+                               std::tuple{"ioc_ratio", &d.ioc_ratio, 0.15},
+                               std::tuple{"cancel_ratio", &d.cancel_ratio, 0.2},
+                               std::tuple{"amend_ratio", &d.amend_ratio, 0.1},
+                               std::tuple{"bad_ratio", &d.bad_ratio, 0.05}}) {
+    OM_TRY(v, rd.ratio(t, p, key, def, 0.0, 1.0));
+    *dst = *v;
+  }
+  OM_TRY(seed, rd.integer(t, p, "seed", 7, 0, std::numeric_limits<int64_t>::max()));
+  d.seed = static_cast<uint64_t>(*seed);
+  return caf::none;
+}
+
+caf::error load_testing(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto& t = section(doc, "testing");
+  if (auto err = rd.check_keys(t, "testing", {"fault_injection"}))
+    return err;
+  OM_TRY(fi, rd.boolean(t, "testing", "fault_injection", false));
+  cfg.testing.fault_injection = *fi;
+  return caf::none;
+}
+
 } // namespace
 
 caf::expected<node_config> load_node_config(const std::string& path) {
@@ -443,12 +504,12 @@ caf::expected<node_config> load_node_config(const std::string& path) {
   OM_TRY(doc, rd.parse());
   if (auto err = rd.check_keys(*doc, "",
                                {"node", "network", "log", "gateway", "risk", "venue",
-                                "routing"}))
+                                "routing", "simulation", "demo", "testing"}))
     return err;
   node_config cfg;
   cfg.source = path;
   for (auto step : {load_node, load_network, load_log, load_gateway, load_risk, load_venues,
-                    load_routes})
+                    load_routes, load_simulation, load_demo, load_testing})
     if (auto err = step(rd, *doc, cfg))
       return err;
   for (auto& [strat, perms] : cfg.risk.permissions)

@@ -152,6 +152,42 @@ struct routing_rule {
   bool split = false;
 };
 
+struct simulation_section {
+  /// Simulated venues: outside order flow period; 0 = none. Default 5 ms.
+  std::chrono::milliseconds flow_interval{5};
+  /// Simulated venues: price levels of seeded liquidity per side. Default 8.
+  uint32_t levels = 8;
+  /// Seed of the venues' and router's random generators. Default 1.
+  uint64_t seed = 1;
+};
+
+struct demo_section {
+  /// Run the demo strategy at start. Default false.
+  bool enabled = false;
+  /// Strategy id the demo trades as. Default "demo".
+  std::string strategy = "demo";
+  /// Orders to send. Default 2000.
+  uint32_t orders = 2000;
+  /// Orders per second; 0 = as fast as possible. Default 2000.
+  uint32_t rate = 2000;
+  /// Symbols (or aliases) to trade. Default a few liquid ones.
+  std::vector<std::string> symbols{"AAPL", "MSFT US", "NVDA.OQ", "SAP.DE", "ESZ6", "EURUSD"};
+  /// Shares of orders that are market orders, IOC, later canceled, later
+  /// amended, and deliberately bad. Defaults 0.1, 0.15, 0.2, 0.1, 0.05.
+  double market_ratio = 0.1;
+  double ioc_ratio = 0.15;
+  double cancel_ratio = 0.2;
+  double amend_ratio = 0.1;
+  double bad_ratio = 0.05;
+  /// Random seed. Default 7.
+  uint64_t seed = 7;
+};
+
+struct testing_section {
+  /// Accept fault-injection messages (crash an order actor). Default false.
+  bool fault_injection = false;
+};
+
 struct node_config {
   std::string source; // file it was loaded from
   node_section node;
@@ -161,6 +197,9 @@ struct node_config {
   risk_section risk;
   std::vector<venue_section> venues;
   std::vector<routing_rule> routes;
+  simulation_section simulation;
+  demo_section demo;
+  testing_section testing;
 
   const venue_section* find_venue(const venue_id& id) const;
 };

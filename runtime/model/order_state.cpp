@@ -2,7 +2,7 @@
 
 namespace om {
 
-const char* event_name(const order_event& ev) {
+const char* event_name(const lifecycle_event& ev) {
   static constexpr const char* names[] = {
     "venue_ack",      "venue_reject",  "fill",        "cancel_request",
     "cancel_ack",     "cancel_reject", "replace_request", "replace_ack",
@@ -12,7 +12,7 @@ const char* event_name(const order_event& ev) {
 
 namespace {
 
-caf::error illegal(const order_state& s, const order_event& ev, const char* why = nullptr) {
+caf::error illegal(const order_state& s, const lifecycle_event& ev, const char* why = nullptr) {
   std::string msg = std::string{"event "} + event_name(ev) + " not allowed in state "
                     + to_string(s.status);
   if (why) {
@@ -262,7 +262,7 @@ caf::expected<order_state> submit(const order_terms& terms) {
   return s;
 }
 
-caf::expected<transition> apply_event(const order_state& state, const order_event& ev) {
+caf::expected<transition> apply_event(const order_state& state, const lifecycle_event& ev) {
   if (state.status == ord_status::replaced)
     return illegal(state, ev, "replaced is not a resting state in ordermesh");
   return std::visit(visitor{state}, ev);

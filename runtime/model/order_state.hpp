@@ -103,12 +103,12 @@ struct replace_reject { std::string reason; };
 struct unsolicited_cancel { std::string reason; };
 struct expire {};
 
-using order_event = std::variant<venue_ack, venue_reject, fill, cancel_request, cancel_ack,
+using lifecycle_event = std::variant<venue_ack, venue_reject, fill, cancel_request, cancel_ack,
                                  cancel_reject, replace_request, replace_ack, replace_reject,
                                  unsolicited_cancel, expire>;
 
 /// Short event name for logs and errors, e.g. "cancel_ack".
-const char* event_name(const order_event& ev);
+const char* event_name(const lifecycle_event& ev);
 
 /// Outcome of an accepted event.
 struct transition {
@@ -126,6 +126,6 @@ caf::expected<order_state> submit(const order_terms& terms);
 /// Applies one event. Never throws; the input state is not modified.
 /// Errors: errc::illegal_transition (state and event named), errc::overfill,
 /// errc::invalid_argument (non-positive fill or replace quantity, bad price).
-caf::expected<transition> apply_event(const order_state& state, const order_event& ev);
+caf::expected<transition> apply_event(const order_state& state, const lifecycle_event& ev);
 
 } // namespace om

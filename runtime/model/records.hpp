@@ -48,8 +48,10 @@ struct child_order {
   quantity qty;
   quantity cum_qty;
   ord_status status = ord_status::pending_new;
+  /// Sequence of the last venue report applied to this leg.
+  uint64_t last_seq = 0;
 
-  OM_FIELDS("child_order", child_order, venue, venue_order_id, qty, cum_qty, status)
+  OM_FIELDS("child_order", child_order, venue, venue_order_id, qty, cum_qty, status, last_seq)
 };
 
 struct order_snapshot {

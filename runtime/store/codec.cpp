@@ -132,6 +132,7 @@ void write(s::OrderSnapshot::Builder b, const order_snapshot& x) {
     k.setQty(c.qty.raw);
     k.setCumQty(c.cum_qty.raw);
     k.setStatus(enc(c.status));
+    k.setLastSeq(c.last_seq);
   }
   auto t = b.initStages();
   t.setReceived(x.stages[stage::received]);
@@ -176,7 +177,8 @@ void read(s::OrderSnapshot::Reader r, order_snapshot& x) {
   for (auto k : r.getChildren())
     x.children.push_back(child_order{venue_id{str(k.getVenue())}, str(k.getVenueOrderId()),
                                      quantity::from_raw(k.getQty()),
-                                     quantity::from_raw(k.getCumQty()), dec(k.getStatus())});
+                                     quantity::from_raw(k.getCumQty()), dec(k.getStatus()),
+                                     k.getLastSeq()});
   auto t = r.getStages();
   x.stages[stage::received] = t.getReceived();
   x.stages[stage::syntax_checked] = t.getSyntaxChecked();

@@ -142,6 +142,17 @@ caf::error store::scan_raw(
   return caf::none;
 }
 
+caf::expected<std::string> store::last_key(table t) const {
+  std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(rocksdb::ReadOptions{}, handle(t))};
+  it->SeekToLast();
+  if (!it->status().ok())
+    return from_status(errc::store_read_failed, std::string{"last key of "} + to_string(t),
+                       it->status());
+  if (!it->Valid())
+    return make_error(errc::not_found, std::string{to_string(t)} + " is empty");
+  return it->key().ToString();
+}
+
 // -- table_writer ---------------------------------------------------------------
 
 table_writer::table_writer(table_writer&& other) noexcept
@@ -302,10 +313,10 @@ std::string idempotency_key(const strategy_id& s, const client_order_id& c) {
   return out;
 }
 
-std::string position_key(const strategy_id& s, const instrument_id& i) {
-  std::string out = s.value;
+std::string position_key(const instrument_id& i, const strategy_id& s) {
+  std::string out = i.value;
   out += '\0';
-  out += i.value;
+  out += s.value;
   return out;
 }
 

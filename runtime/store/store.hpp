@@ -115,6 +115,9 @@ public:
     return err ? err : failure;
   }
 
+  /// The greatest key in `t` (errc::not_found when empty).
+  caf::expected<std::string> last_key(table t) const;
+
   /// "<table>/<key>" with non-printable bytes as \xNN: used in errors.
   static std::string describe_key(table t, std::string_view key);
 
@@ -219,7 +222,7 @@ uint64_t u64_from_key(std::string_view k);
 inline std::string order_key(order_id id) { return u64_key(id.value); }
 /// "<strategy>\0<client order id>"
 std::string idempotency_key(const strategy_id& s, const client_order_id& c);
-/// "<strategy>\0<instrument>"
-std::string position_key(const strategy_id& s, const instrument_id& i);
+/// "<instrument>\0<strategy>": one instrument's positions share a prefix.
+std::string position_key(const instrument_id& i, const strategy_id& s);
 
 } // namespace om

@@ -13,7 +13,7 @@ namespace {
 price px(const char* s) { return *price::parse(s); }
 quantity qty(const char* s) { return *quantity::parse(s); }
 
-order_state run(const order_state& s0, const std::vector<order_event>& evs) {
+order_state run(const order_state& s0, const std::vector<lifecycle_event>& evs) {
   auto s = s0;
   for (auto& ev : evs) {
     auto t = apply_event(s, ev);
@@ -31,7 +31,7 @@ order_state fresh() {
 }
 
 // Canonical event list, the columns of the table below.
-std::vector<order_event> all_events() {
+std::vector<lifecycle_event> all_events() {
   return {venue_ack{},     venue_reject{"no"},          fill{qty("10"), px("10")},
           cancel_request{}, cancel_ack{},               cancel_reject{"too late"},
           replace_request{qty("150"), px("10.5")},     replace_ack{},
@@ -42,7 +42,7 @@ std::vector<order_event> all_events() {
 // "N" accepted no-op (state unchanged, exec none).
 struct row {
   const char* name;
-  std::vector<order_event> setup;
+  std::vector<lifecycle_event> setup;
   std::vector<const char*> expect; // one per event in all_events()
 };
 

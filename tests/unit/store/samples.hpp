@@ -31,9 +31,9 @@ inline order_snapshot sample_order(uint64_t seq = 42) {
   s.fill_count = 4;
   s.late_fill_count = 1;
   x.children = {child_order{venue_id{"XSIM"}, "v-1", quantity::from_units(600),
-                            quantity::from_units(300), ord_status::partially_filled},
+                            quantity::from_units(300), ord_status::partially_filled, 7},
                 child_order{venue_id{"LITX"}, "v-2", quantity::from_units(400), quantity{},
-                            ord_status::new_order}};
+                            ord_status::new_order, 1}};
   for (size_t i = 0; i < stage_count; ++i)
     x.stages.ns[i] = 1'700'000'000'000'000'000 + static_cast<int64_t>(i) * 1000;
   x.flagged_for_review = true;

@@ -86,7 +86,7 @@ CAF_TEST(every record kind round trips through its table) {
   auto audit = writer(table::audit);
   auto journal = writer(table::journal);
   CAF_REQUIRE(!orders.put(order_key(o.id), fence{1, 1}, o, 10));
-  CAF_REQUIRE(!positions.put(position_key(p.strategy, p.instrument), fence{1, 1}, p, 11));
+  CAF_REQUIRE(!positions.put(position_key(p.instrument, p.strategy), fence{1, 1}, p, 11));
   CAF_REQUIRE(!idem.put_if_absent(idempotency_key(i.strategy, i.clordid), fence{1, 1}, i, 12));
   CAF_REQUIRE(!audit.put(u64_key(a.sequence), fence{1, a.sequence}, a, 13));
   CAF_REQUIRE(!journal.put(u64_key(f.sequence), fence{1, f.sequence}, f, 14));
@@ -97,7 +97,7 @@ CAF_TEST(every record kind round trips through its table) {
   CAF_CHECK(o2->record == o);
   CAF_CHECK(o2->envelope.fence == (fence{1, 1}));
   CAF_CHECK_EQUAL(o2->envelope.written_ns, 10);
-  auto p2 = db->get<position_snapshot>(table::positions, position_key(p.strategy, p.instrument));
+  auto p2 = db->get<position_snapshot>(table::positions, position_key(p.instrument, p.strategy));
   CAF_REQUIRE(p2);
   CAF_CHECK(p2->record == p);
   auto i2 = db->get<idempotency_record>(table::idempotency,
@@ -211,21 +211,25 @@ CAF_TEST(incarnations are durable and increasing) {
 
 CAF_TEST(scan visits a prefix in key order) {
   auto w = writer(table::positions);
-  for (auto s : {"alpha", "beta"})
-    for (auto i : {"B.X", "A.X", "C.X"}) {
+  for (auto i : {"X.ONE", "X.TWO"})
+    for (auto s : {"b", "a", "c"}) {
       auto p = test::sample_position();
       p.strategy = strategy_id{s};
       p.instrument = instrument_id{i};
-      CAF_REQUIRE(!w.put(position_key(p.strategy, p.instrument), fence{1, 1}, p, 0));
+      CAF_REQUIRE(!w.put(position_key(p.instrument, p.strategy), fence{1, 1}, p, 0));
     }
   std::vector<std::string> seen;
-  auto prefix = std::string{"beta"} + '\0';
+  auto prefix = std::string{"X.TWO"} + '\0';
   CAF_CHECK(!db->scan<position_snapshot>(table::positions, prefix,
                                          [&](std::string_view, stored<position_snapshot>& r) {
-                                           seen.push_back(r.record.instrument.value);
+                                           seen.push_back(r.record.strategy.value);
                                            return true;
                                          }));
-  CAF_CHECK_EQUAL(seen, (std::vector<std::string>{"A.X", "B.X", "C.X"}));
+  CAF_CHECK_EQUAL(seen, (std::vector<std::string>{"a", "b", "c"}));
+  auto last = db->last_key(table::positions);
+  CAF_REQUIRE(last);
+  CAF_CHECK_EQUAL(*last, position_key(instrument_id{"X.TWO"}, strategy_id{"c"}));
+  CAF_CHECK_EQUAL(code_of(db->last_key(table::journal).error()), errc::not_found);
 }
 
 CAF_TEST(a corrupt stored record is a typed error naming its key) {

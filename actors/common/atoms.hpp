@@ -1,0 +1,26 @@
+#pragma once
+// Atoms shared by the desk's actor interfaces (at most 10 characters each).
+
+#include <caf/atom.hpp>
+
+namespace om {
+
+using register_atom = caf::atom_constant<caf::atom("om_reg")>;
+using resolve_atom = caf::atom_constant<caf::atom("om_resolve")>;
+using list_atom = caf::atom_constant<caf::atom("om_list")>;
+using load_order_atom = caf::atom_constant<caf::atom("om_ldord")>;
+using load_open_atom = caf::atom_constant<caf::atom("om_ldopen")>;
+using load_pos_atom = caf::atom_constant<caf::atom("om_ldpos")>;
+using next_inc_atom = caf::atom_constant<caf::atom("om_nextinc")>;
+using flush_atom = caf::atom_constant<caf::atom("om_flush")>;
+using get_state_atom = caf::atom_constant<caf::atom("om_state")>;
+using crash_atom = caf::atom_constant<caf::atom("om_crash")>;
+using tick_atom = caf::atom_constant<caf::atom("om_tick")>;
+using stats_atom = caf::atom_constant<caf::atom("om_stats")>;
+using positions_atom = caf::atom_constant<caf::atom("om_pos")>;
+using book_atom = caf::atom_constant<caf::atom("om_book")>;
+
+/// Name under which a node's directory is in CAF's local registry.
+constexpr caf::atom_value directory_name = caf::atom("om_dir");
+
+} // namespace om

@@ -1,0 +1,159 @@
+#include "actors/node/desk.hpp"
+
+#include "actors/directory/directory.hpp"
+#include "actors/gateway/gateway.hpp"
+#include "actors/order/order_actor.hpp"
+#include "actors/post_trade/post_trade.hpp"
+#include "actors/risk/risk_actor.hpp"
+#include "actors/router/router.hpp"
+#include "actors/store/store_actor.hpp"
+#include "actors/venue/sim_venue.hpp"
+
+#include <caf/all.hpp>
+
+namespace om {
+
+namespace {
+
+using namespace std::chrono_literals;
+using sup::child_kind;
+using sup::child_spec;
+
+child_spec spec(std::string name, sup::start_fn f, child_kind kind = child_kind::permanent) {
+  child_spec s;
+  s.name = std::move(name);
+  s.kind = kind;
+  s.start = std::move(f);
+  s.shutdown_timeout = 5s;
+  return s;
+}
+
+template <class F>
+sup::start_fn fn(F f) {
+  return [f](caf::actor_system& sys, const caf::message&) -> caf::expected<caf::actor> {
+    return f(sys);
+  };
+}
+
+} // namespace
+
+caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
+  auto& cfg = o.cfg;
+  auto refdata = o.refdata->current();
+  std::vector<child_spec> risk_children;
+  for (auto& inst : refdata->instruments()) {
+    if (inst.status == trading_status::inactive)
+      continue;
+    risk_children.push_back(spec("risk-" + inst.id.value, fn([inst, limits = cfg.risk](auto& s) {
+                                   return spawn_risk_actor(s, inst, limits);
+                                 })));
+  }
+  std::vector<child_spec> venue_children;
+  uint64_t n = 0;
+  for (auto& v : cfg.venues) {
+    if (v.kind != venue_kind::simulated)
+      continue; // FIX venues arrive with the FIX issue
+    sim_venue_options vo;
+    vo.cfg = v;
+    vo.refdata = refdata;
+    vo.levels = cfg.simulation.levels;
+    vo.flow_interval = cfg.simulation.flow_interval;
+    vo.seed = cfg.simulation.seed + ++n;
+    venue_children.push_back(spec("venue-" + v.id.value, fn([vo](auto& s) {
+                                    return spawn_sim_venue(s, vo);
+                                  })));
+  }
+  sup::supervisor_flags risk_flags{"risk", sup::strategy::one_for_one, 10, 10s, {}, 0};
+  sup::supervisor_flags venue_flags{"venues", sup::strategy::one_for_one, 10, 60s, {}, cfg.simulation.seed};
+  venue_flags.backoff.initial = 100ms;
+  venue_flags.backoff.max = 10s;
+  venue_flags.backoff.jitter = 0.2;
+  // Order actors are many and short-lived: a crash in one is its own affair,
+  // but a storm of them means something shared is broken.
+  sup::supervisor_flags order_flags{"orders", sup::strategy::simple_one_for_one, 100, 1s, {}, 0};
+  child_spec order_template;
+  order_template.name = "order";
+  order_template.kind = child_kind::transient;
+  order_template.start = start_order_actor;
+  order_template.shutdown_timeout = 1s;
+  child_spec orders;
+  orders.name = "orders";
+  orders.is_supervisor = true;
+  orders.start = [order_flags, order_template](caf::actor_system& s,
+                                               const caf::message&) -> caf::expected<caf::actor> {
+    auto h = sup::spawn_supervisor(s, order_flags, {order_template});
+    if (auto dir = find_directory(s))
+      caf::anon_send(dir, register_atom::value, std::string{svc::orders}, std::string{}, h);
+    return h;
+  };
+  auto risk_sup = spec("risk", sup::supervisor_starter(risk_flags, risk_children));
+  risk_sup.is_supervisor = true;
+  auto venue_sup = spec("venues", sup::supervisor_starter(venue_flags, venue_children));
+  venue_sup.is_supervisor = true;
+  gateway_options go;
+  go.cfg = cfg;
+  go.refdata = o.refdata;
+  go.db = o.db;
+  go.node_incarnation = o.node_incarnation;
+  go.fault_injection = cfg.testing.fault_injection;
+  std::vector<child_spec> top{
+    spec("directory", fn([](auto& s) { return spawn_directory(s); })),
+    spec("store", fn([db = o.db](auto& s) { return spawn_store_actor(s, db); })),
+    risk_sup,
+    venue_sup,
+    spec("router", fn([cfg, seed = cfg.simulation.seed](auto& s) { return spawn_router(s, cfg, seed); })),
+    spec("post-trade", fn([db = o.db](auto& s) { return spawn_post_trade(s, db); })),
+    orders,
+    spec("gateway", fn([go](auto& s) { return spawn_gateway(s, go); })),
+  };
+  sup::supervisor_flags node_flags{"node/" + cfg.node.id, sup::strategy::one_for_one, 10, 10s, {}, 0};
+  return sup::spawn_supervisor(sys, node_flags, std::move(top));
+}
+
+namespace {
+
+void walk(caf::scoped_actor& self, const caf::actor& sup, int depth, uint64_t& restarts,
+          std::string* out) {
+  self->request(sup, 5s, sup::describe_atom::value)
+    .receive(
+      [&](sup::supervisor_report& r) {
+        restarts += r.total_restarts;
+        if (out) {
+          *out += std::string(static_cast<size_t>(depth) * 2, ' ') + r.name + " ("
+                  + to_string(r.strat) + ", restarts " + std::to_string(r.total_restarts) + ")\n";
+        }
+        size_t shown = 0;
+        for (auto& c : r.children) {
+          if (c.is_supervisor && c.handle) {
+            walk(self, c.handle, depth + 1, restarts, out);
+          } else if (out && shown++ < 12) {
+            *out += std::string(static_cast<size_t>(depth + 1) * 2, ' ') + c.name + " ["
+                    + to_string(c.kind) + ", " + to_string(c.state) + ", restarts "
+                    + std::to_string(c.restarts) + "]\n";
+          }
+        }
+        if (out && shown > 12)
+          *out += std::string(static_cast<size_t>(depth + 1) * 2, ' ') + "... "
+                  + std::to_string(shown - 12) + " more\n";
+      },
+      [&](caf::error&) {});
+}
+
+} // namespace
+
+uint64_t total_restarts(caf::actor_system& sys, const caf::actor& root) {
+  caf::scoped_actor self{sys};
+  uint64_t n = 0;
+  walk(self, root, 0, n, nullptr);
+  return n;
+}
+
+std::string render_tree(caf::actor_system& sys, const caf::actor& root) {
+  caf::scoped_actor self{sys};
+  uint64_t n = 0;
+  std::string out;
+  walk(self, root, 0, n, &out);
+  return out;
+}
+
+} // namespace om

@@ -1,0 +1,574 @@
+#include "actors/order/order_actor.hpp"
+
+#include "actors/directory/directory.hpp"
+#include "actors/post_trade/post_trade.hpp"
+#include "actors/risk/risk_actor.hpp"
+#include "actors/router/router.hpp"
+#include "actors/store/store_actor.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/model/order_state.hpp"
+#include "runtime/supervision/supervisor.hpp"
+
+#include <caf/all.hpp>
+
+#include <deque>
+#include <stdexcept>
+
+namespace om {
+
+int64_t wall_clock_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+order_event make_event(event_kind kind, const order_snapshot& s) {
+  order_event e;
+  e.kind = kind;
+  e.id = s.id;
+  e.clordid = s.clordid;
+  e.strategy = s.strategy;
+  e.instrument = s.instrument;
+  e.status = s.state.status;
+  e.order_qty = s.state.order_qty;
+  e.limit_px = s.state.limit_px;
+  e.cum_qty = s.state.cum_qty;
+  e.leaves_qty = s.state.leaves_qty;
+  e.avg_px = s.state.avg_px();
+  e.flagged_for_review = s.flagged_for_review;
+  e.ts_ns = wall_clock_ns();
+  return e;
+}
+
+namespace {
+
+using namespace std::chrono_literals;
+constexpr auto store_timeout = 10s;
+constexpr auto peer_timeout = 5s;
+
+struct leg_rt {
+  caf::actor venue;
+  int64_t sent_ns = 0;
+  bool cancel_sent = false;
+};
+
+struct pending_emit {
+  uint64_t seq;
+  order_event ev;
+  caf::actor to;
+};
+
+struct order_actor_state {
+  static inline const char* name = "om.order";
+  order_start args;
+  order_snapshot snap;
+  fence f;
+  std::vector<leg_rt> legs;
+  std::deque<pending_emit> to_emit;
+  std::deque<std::pair<uint64_t, std::function<void()>>> after_durable;
+  uint64_t persisting = 0;
+  bool finished = false;
+  bool aborting = false; // a leg was rejected while others work: wind down
+  std::shared_ptr<spdlog::logger> log = log::get("order");
+};
+
+using order_ptr = order_actor::stateful_pointer<order_actor_state>;
+
+bool leg_done(const child_order& c) {
+  return c.status == ord_status::filled || c.status == ord_status::canceled
+         || c.status == ord_status::rejected;
+}
+
+bool all_legs_done(const order_snapshot& s) {
+  for (auto& c : s.children)
+    if (!leg_done(c))
+      return false;
+  return true;
+}
+
+void stamp(order_ptr self, stage st) {
+  auto& x = self->state.snap.stages[st];
+  if (x == 0)
+    x = wall_clock_ns();
+}
+
+order_event reject_event(const order_snapshot& s, event_kind kind, reject_code code,
+                         std::string msg) {
+  auto e = make_event(kind, s);
+  e.stage = stage_of(code);
+  e.code = code;
+  e.message = std::move(msg);
+  return e;
+}
+
+void maybe_finish(order_ptr self);
+
+/// Writes the snapshot; events go out (and `then` runs) once it is durable.
+void persist(order_ptr self, std::vector<order_event> evs, std::function<void()> then = {}) {
+  auto& st = self->state;
+  auto seq = ++st.f.sequence;
+  for (auto& e : evs)
+    st.to_emit.push_back(pending_emit{seq, std::move(e), st.args.strategy});
+  if (then)
+    st.after_durable.emplace_back(seq, std::move(then));
+  ++st.persisting;
+  auto store = caf::actor_cast<store_actor>(st.args.store);
+  self->request(store, store_timeout, persist_order{st.f, st.snap})
+    .then(
+      [self](fence done) {
+        auto& st = self->state;
+        --st.persisting;
+        while (!st.to_emit.empty() && st.to_emit.front().seq <= done.sequence) {
+          auto p = std::move(st.to_emit.front());
+          st.to_emit.pop_front();
+          if (p.to)
+            caf::anon_send(p.to, std::move(p.ev));
+        }
+        while (!st.after_durable.empty() && st.after_durable.front().first <= done.sequence) {
+          auto f = std::move(st.after_durable.front().second);
+          st.after_durable.pop_front();
+          f();
+        }
+        maybe_finish(self);
+      },
+      [self](caf::error& err) {
+        // Unknown outcome: never carry on past it. The supervisor restarts us
+        // and we continue from the last durable snapshot.
+        self->state.log->error("order_id={} event=persist_failed error={}",
+                               to_string(self->state.snap.id), log::q(describe(err)));
+        self->quit(err);
+      });
+}
+
+void maybe_finish(order_ptr self) {
+  auto& st = self->state;
+  if (st.finished || st.persisting > 0 || !is_terminal(st.snap.state.status)
+      || !all_legs_done(st.snap))
+    return;
+  st.finished = true;
+  auto& s = st.snap;
+  if (st.args.risk)
+    caf::anon_send(caf::actor_cast<risk_actor>(st.args.risk), risk_release{s.id});
+  if (st.args.post_trade)
+    caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade), order_finished{s});
+  if (st.args.gateway)
+    caf::anon_send(st.args.gateway, order_gone{s.id, s.strategy, s.clordid, s.state.status});
+  st.log->debug("order_id={} event=finished status={} cum_qty={} avg_px={}", to_string(s.id),
+                to_string(s.state.status), to_string(s.state.cum_qty),
+                to_string(s.state.avg_px()));
+  self->quit();
+}
+
+/// Applies a lifecycle event to the order; false (logged) if refused.
+bool apply(order_ptr self, const lifecycle_event& ev, transition* out = nullptr) {
+  auto& st = self->state;
+  auto t = apply_event(st.snap.state, ev);
+  if (!t) {
+    st.log->warn("order_id={} event=refused input={} status={} error={}", to_string(st.snap.id),
+                 event_name(ev), to_string(st.snap.state.status), log::q(describe(t.error())));
+    return false;
+  }
+  st.snap.state = t->next;
+  if (out)
+    *out = *t;
+  return true;
+}
+
+void send_legs(order_ptr self) {
+  auto& st = self->state;
+  auto& s = st.snap;
+  for (uint32_t i = 0; i < s.children.size(); ++i) {
+    auto& leg = st.legs[i];
+    if (!leg.venue || leg_done(s.children[i]))
+      continue;
+    leg.sent_ns = wall_clock_ns();
+    caf::anon_send(caf::actor_cast<venue_actor>(leg.venue),
+               venue_new_order{s.id, i, s.instrument, s.state.side, s.state.type, s.state.tif,
+                               s.children[i].qty, s.state.limit_px,
+                               caf::actor_cast<caf::actor>(self), leg.sent_ns});
+  }
+  stamp(self, stage::sent_to_venue);
+}
+
+void cancel_live_legs(order_ptr self) {
+  auto& st = self->state;
+  for (uint32_t i = 0; i < st.snap.children.size(); ++i) {
+    auto& leg = st.legs[i];
+    if (leg_done(st.snap.children[i]) || leg.cancel_sent || !leg.venue)
+      continue;
+    leg.cancel_sent = true;
+    caf::anon_send(caf::actor_cast<venue_actor>(leg.venue), venue_cancel_order{st.snap.id, i});
+  }
+}
+
+void reject_order(order_ptr self, reject_code code, std::string why) {
+  auto& st = self->state;
+  st.snap.reject_reason = why;
+  if (!apply(self, venue_reject{why}))
+    return;
+  stamp(self, stage::done);
+  persist(self, {reject_event(st.snap, event_kind::rejected, code, std::move(why))});
+}
+
+void route(order_ptr self) {
+  auto& st = self->state;
+  auto& s = st.snap;
+  route_request req{s.id, s.strategy, st.args.inst, s.state.type, s.state.tif,
+                    s.state.order_qty};
+  self->request(caf::actor_cast<router_actor>(st.args.router), peer_timeout, req)
+    .then(
+      [self](route_reply& r) {
+        auto& st = self->state;
+        if (is_terminal(st.snap.state.status))
+          return; // canceled while routing
+        stamp(self, stage::routed);
+        if (r.legs.empty()) {
+          reject_order(self, reject_code::no_route, r.why);
+          return;
+        }
+        st.legs.clear();
+        st.snap.children.clear();
+        for (auto& l : r.legs) {
+          st.snap.children.push_back(child_order{l.venue, {}, l.qty, {}, ord_status::pending_new, 0});
+          st.legs.push_back(leg_rt{l.handle, 0, false});
+        }
+        // Write-ahead: the legs are durable before any venue hears of them.
+        persist(self, {}, [self] {
+          auto& st = self->state;
+          if (st.snap.state.status == ord_status::pending_cancel) {
+            // Canceled while the route was being written: nothing was sent.
+            for (auto& c : st.snap.children)
+              c.status = ord_status::canceled;
+            if (apply(self, cancel_ack{})) {
+              stamp(self, stage::done);
+              persist(self, {make_event(event_kind::canceled, st.snap)});
+            }
+            return;
+          }
+          send_legs(self);
+        });
+      },
+      [self](caf::error& err) {
+        reject_order(self, reject_code::no_route, "router: " + describe(err));
+      });
+}
+
+void on_report(order_ptr self, const venue_report& r) {
+  auto& st = self->state;
+  auto& s = st.snap;
+  if (r.leg >= s.children.size()) {
+    st.log->warn("order_id={} event=report_unknown_leg leg={}", to_string(s.id), r.leg);
+    return;
+  }
+  auto& c = s.children[r.leg];
+  if (r.seq <= c.last_seq)
+    return; // already applied (a replay after a restart)
+  c.last_seq = r.seq;
+  if (c.venue_order_id.empty())
+    c.venue_order_id = r.venue_order_id;
+  std::vector<order_event> evs;
+  transition t;
+  switch (r.kind) {
+    case venue_report_kind::ack: {
+      if (c.status == ord_status::pending_new)
+        c.status = ord_status::new_order;
+      auto& leg = st.legs[r.leg];
+      if (st.args.post_trade && leg.sent_ns > 0)
+        caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade),
+                   venue_ack_sample{c.venue, wall_clock_ns() - leg.sent_ns});
+      stamp(self, stage::venue_acked);
+      if (s.state.status == ord_status::pending_new) {
+        if (apply(self, venue_ack{}))
+          evs.push_back(make_event(event_kind::acknowledged, s));
+      } else if (s.state.status == ord_status::pending_cancel
+                 && s.state.restore_status == ord_status::pending_new) {
+        apply(self, venue_ack{});
+      }
+      break;
+    }
+    case venue_report_kind::reject: {
+      c.status = ord_status::rejected;
+      bool all_rejected = true;
+      for (auto& k : s.children)
+        all_rejected = all_rejected && k.status == ord_status::rejected;
+      if (all_rejected) {
+        s.reject_reason = r.reason;
+        if (apply(self, venue_reject{r.reason})) {
+          stamp(self, stage::done);
+          evs.push_back(reject_event(s, event_kind::rejected, reject_code::venue_rejected,
+                                     c.venue.value + ": " + r.reason));
+        }
+      } else {
+        st.aborting = true; // a split order lost a leg: cancel the rest
+      }
+      break;
+    }
+    case venue_report_kind::fill: {
+      c.cum_qty += r.last_qty;
+      c.status = r.leaves_qty.is_zero() ? ord_status::filled : ord_status::partially_filled;
+      stamp(self, stage::first_fill);
+      if (apply(self, fill{r.last_qty, r.last_px}, &t)) {
+        auto e = make_event(s.state.status == ord_status::filled ? event_kind::filled
+                                                                  : event_kind::partially_filled,
+                            s);
+        e.last_qty = r.last_qty;
+        e.last_px = r.last_px;
+        e.late = t.late;
+        evs.push_back(std::move(e));
+        if (st.args.risk)
+          caf::anon_send(caf::actor_cast<risk_actor>(st.args.risk),
+                     risk_fill{s.id, s.strategy, s.state.side, r.last_qty, r.last_px});
+        if (st.args.post_trade) {
+          fill_record f;
+          f.exec_id = r.exec_id;
+          f.order = s.id;
+          f.venue = c.venue;
+          f.strategy = s.strategy;
+          f.instrument = s.instrument;
+          f.side = s.state.side;
+          f.qty = r.last_qty;
+          f.px = r.last_px;
+          f.fee = r.fee;
+          f.liq = r.liq;
+          f.venue_ns = r.venue_ns;
+          f.received_ns = wall_clock_ns();
+          f.arrival_px = s.arrival_px;
+          f.late = t.late;
+          caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade), std::move(f));
+        }
+      }
+      break;
+    }
+    case venue_report_kind::canceled:
+      c.status = ord_status::canceled;
+      break;
+    case venue_report_kind::replaced:
+      c.qty = r.cum_qty + r.leaves_qty;
+      if (apply(self, replace_ack{})) {
+        evs.push_back(make_event(event_kind::replaced, s));
+        // Reservation follows the new working quantity (down after the fact).
+        if (st.args.risk)
+          caf::anon_send(caf::actor_cast<risk_actor>(st.args.risk),
+                     risk_amend_request{s.id, s.strategy, s.state.side, s.state.type,
+                                        s.state.leaves_qty, s.state.limit_px});
+      }
+      break;
+    case venue_report_kind::cancel_rejected:
+      if (!leg_done(c) && s.state.status == ord_status::pending_cancel) {
+        if (apply(self, cancel_reject{r.reason}))
+          evs.push_back(reject_event(s, event_kind::cancel_rejected, reject_code::venue_rejected,
+                                     c.venue.value + ": " + r.reason));
+      }
+      break;
+    case venue_report_kind::replace_rejected:
+      if (s.state.status == ord_status::pending_replace) {
+        if (apply(self, replace_reject{r.reason})) {
+          evs.push_back(reject_event(s, event_kind::replace_rejected, reject_code::venue_rejected,
+                                     c.venue.value + ": " + r.reason));
+          if (st.args.risk) // back to the working quantity
+            caf::anon_send(caf::actor_cast<risk_actor>(st.args.risk),
+                       risk_amend_request{s.id, s.strategy, s.state.side, s.state.type,
+                                          s.state.leaves_qty, s.state.limit_px});
+        }
+      }
+      break;
+  }
+  if (st.aborting)
+    cancel_live_legs(self);
+  if (all_legs_done(s) && !is_terminal(s.state.status)) {
+    if (s.state.status == ord_status::pending_cancel) {
+      if (apply(self, cancel_ack{}))
+        evs.push_back(make_event(event_kind::canceled, s));
+    } else if (s.state.status == ord_status::pending_new) {
+      if (apply(self, venue_reject{"all legs ended"}))
+        evs.push_back(reject_event(s, event_kind::rejected, reject_code::venue_rejected,
+                                   "every leg was rejected or canceled"));
+    } else if (apply(self, unsolicited_cancel{r.reason})) {
+      auto e = make_event(event_kind::canceled, s);
+      e.message = r.reason;
+      evs.push_back(std::move(e));
+    }
+  }
+  if (is_terminal(s.state.status))
+    stamp(self, stage::done);
+  persist(self, std::move(evs));
+}
+
+void on_cancel(order_ptr self, const order_cancel_cmd& in) {
+  auto& st = self->state;
+  auto& s = st.snap;
+  // Operator cancels (kill switch) carry no reply address: tell the strategy.
+  order_cancel_cmd cmd{in.reply_to ? in.reply_to : st.args.strategy};
+  if (is_terminal(s.state.status)) {
+    caf::anon_send(cmd.reply_to, reject_event(s, event_kind::cancel_rejected, reject_code::order_done,
+                                          "order is " + std::string{to_string(s.state.status)}));
+    return;
+  }
+  auto t = apply_event(s.state, cancel_request{});
+  if (!t) {
+    caf::anon_send(cmd.reply_to, reject_event(s, event_kind::cancel_rejected, reject_code::none,
+                                          detail_of(t.error())));
+    return;
+  }
+  s.state = t->next;
+  if (s.children.empty()) {
+    // Not at a venue yet: cancel here (the route reply will find it done).
+    if (apply(self, cancel_ack{})) {
+      stamp(self, stage::done);
+      persist(self, {make_event(event_kind::canceled, s)});
+    }
+    return;
+  }
+  persist(self, {}, [self] { cancel_live_legs(self); });
+}
+
+void on_amend(order_ptr self, const order_amend_cmd& cmd) {
+  auto& st = self->state;
+  auto& s = st.snap;
+  auto refuse = [&](reject_code code, std::string why) {
+    caf::anon_send(cmd.reply_to, reject_event(s, event_kind::replace_rejected, code, std::move(why)));
+  };
+  if (is_terminal(s.state.status))
+    return refuse(reject_code::order_done, "order is " + std::string{to_string(s.state.status)});
+  if (s.children.size() != 1)
+    return refuse(reject_code::not_amendable, s.children.empty()
+                                                ? "order is not at a venue yet"
+                                                : "split orders cannot be amended");
+  auto t = apply_event(s.state, replace_request{cmd.qty, cmd.px});
+  if (!t)
+    return refuse(code_of(t.error()) == errc::invalid_argument ? reject_code::non_positive_quantity
+                                                               : reject_code::not_amendable,
+                  detail_of(t.error()));
+  auto new_leaves = cmd.qty > s.state.cum_qty ? cmd.qty - s.state.cum_qty : quantity{};
+  auto go = [self, cmd] {
+    if (!apply(self, replace_request{cmd.qty, cmd.px}))
+      return;
+    persist(self, {}, [self, cmd] {
+      auto& st = self->state;
+      caf::anon_send(caf::actor_cast<venue_actor>(st.legs[0].venue),
+                 venue_replace_order{st.snap.id, 0, cmd.qty, cmd.px});
+    });
+  };
+  if (new_leaves <= s.state.leaves_qty || !st.args.risk) {
+    go(); // less risk: the reservation shrinks once the venue confirms
+    return;
+  }
+  // More quantity: risk must approve and reserve the difference first.
+  self->request(caf::actor_cast<risk_actor>(st.args.risk), peer_timeout,
+                risk_amend_request{s.id, s.strategy, s.state.side, s.state.type, new_leaves, cmd.px})
+    .then(
+      [self, cmd, go](risk_verdict_msg& v) {
+        if (v.code != reject_code::none) {
+          caf::anon_send(cmd.reply_to, reject_event(self->state.snap, event_kind::replace_rejected,
+                                                v.code, v.message));
+          return;
+        }
+        go();
+      },
+      [self, cmd](caf::error& err) {
+        caf::anon_send(cmd.reply_to,
+                   reject_event(self->state.snap, event_kind::replace_rejected,
+                                reject_code::risk_unavailable, "risk: " + describe(err)));
+      });
+}
+
+/// After a restart: continue from the last durable snapshot.
+void resume(order_ptr self, loaded_order& l) {
+  auto& st = self->state;
+  st.snap = std::move(l.snap);
+  st.f = fence{l.fence.incarnation + 1, 0};
+  st.legs.assign(st.snap.children.size(), leg_rt{});
+  st.log->info("order_id={} event=restored status={} legs={} incarnation={}",
+               to_string(st.snap.id), to_string(st.snap.state.status), st.snap.children.size(),
+               st.f.incarnation);
+  auto& s = st.snap;
+  if (is_terminal(s.state.status) && all_legs_done(s)) {
+    maybe_finish(self);
+    return;
+  }
+  if (s.children.empty()) {
+    if (s.state.status == ord_status::pending_new)
+      route(self);
+    return;
+  }
+  auto dir = find_directory(self->system());
+  for (uint32_t i = 0; i < s.children.size(); ++i) {
+    if (leg_done(s.children[i]) || !dir)
+      continue;
+    self->request(dir, peer_timeout, resolve_atom::value, std::string{svc::venue},
+                  s.children[i].venue.value)
+      .then(
+        [self, i](caf::actor v) {
+          auto& st = self->state;
+          st.legs[i].venue = v;
+          caf::anon_send(caf::actor_cast<venue_actor>(v),
+                     venue_rebind{st.snap.id, i, st.snap.children[i].last_seq,
+                                  caf::actor_cast<caf::actor>(self)});
+        },
+        [self, i](caf::error& err) {
+          self->state.log->error("order_id={} leg={} event=rebind_failed error={}",
+                                 to_string(self->state.snap.id), i, log::q(describe(err)));
+        });
+  }
+}
+
+order_actor::behavior_type order_impl(order_ptr self, order_start args) {
+  sup::keep_exception_text(self);
+  auto& st = self->state;
+  st.args = std::move(args);
+  st.snap = st.args.snap;
+  st.f = fence{st.args.node_incarnation << 32, 0};
+  if (st.args.gateway)
+    caf::anon_send(st.args.gateway, order_bound{st.snap.id, st.snap.strategy, st.snap.clordid,
+                                            caf::actor_cast<caf::actor>(self)});
+  // The first write doubles as restart detection: refused as stale means a
+  // previous incarnation of this order already wrote, so load what it left.
+  ++st.f.sequence;
+  ++st.persisting;
+  self->request(caf::actor_cast<store_actor>(st.args.store), store_timeout,
+                persist_order{st.f, st.snap})
+    .then(
+      [self](fence) {
+        auto& st = self->state;
+        --st.persisting;
+        caf::anon_send(st.args.strategy, make_event(event_kind::accepted, st.snap));
+        route(self);
+      },
+      [self](caf::error& err) {
+        auto& st = self->state;
+        --st.persisting;
+        if (code_of(err) != errc::stale_write) {
+          st.log->error("order_id={} event=persist_failed error={}", to_string(st.snap.id),
+                        log::q(describe(err)));
+          self->quit(err);
+          return;
+        }
+        self->request(caf::actor_cast<store_actor>(st.args.store), store_timeout,
+                      load_order_atom::value, st.snap.id)
+          .then([self](loaded_order& l) { resume(self, l); },
+                [self](caf::error& e) { self->quit(e); });
+      });
+  return {
+    [self](const venue_report& r) { on_report(self, r); },
+    [self](const order_cancel_cmd& c) { on_cancel(self, c); },
+    [self](const order_amend_cmd& c) { on_amend(self, c); },
+    [self](get_state_atom) { return self->state.snap; },
+    [self](crash_atom) {
+      if (self->state.args.fault_injection)
+        throw std::runtime_error("injected crash");
+      self->state.log->warn("order_id={} event=crash_ignored reason=fault_injection_off",
+                            to_string(self->state.snap.id));
+    },
+  };
+}
+
+} // namespace
+
+caf::expected<caf::actor> start_order_actor(caf::actor_system& sys, const caf::message& args) {
+  if (!args.match_elements<order_start>())
+    return make_error(errc::invalid_argument, "order actor: expected order_start");
+  auto h = sys.spawn(order_impl, args.get_as<order_start>(0));
+  return caf::actor_cast<caf::actor>(h);
+}
+
+} // namespace om

@@ -1,0 +1,151 @@
+#include "actors/post_trade/post_trade.hpp"
+
+#include "actors/directory/directory.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/store/store.hpp"
+
+#include <caf/all.hpp>
+
+#include <algorithm>
+#include <map>
+
+namespace om {
+
+namespace {
+
+struct post_trade_state {
+  static inline const char* name = "om.post_trade";
+  std::shared_ptr<store> db;
+  std::optional<table_writer> journal;
+  uint64_t journal_seq = 0;
+  post_trade_report totals;
+  int64_t slippage_sum = 0;
+  std::map<std::string, venue_perf> venues;
+  // Latency samples (ns) per stage pair: (received->risk_checked), ...
+  std::vector<std::vector<int64_t>> stage_samples;
+  std::shared_ptr<spdlog::logger> log = log::get("post_trade");
+};
+
+using pt_ptr = post_trade_actor::stateful_pointer<post_trade_state>;
+
+// The stage pairs reported, in pipeline order.
+constexpr std::pair<stage, stage> stage_pairs[] = {
+  {stage::received, stage::risk_checked},  {stage::risk_checked, stage::routed},
+  {stage::routed, stage::sent_to_venue},   {stage::sent_to_venue, stage::venue_acked},
+  {stage::received, stage::venue_acked},   {stage::venue_acked, stage::first_fill},
+  {stage::received, stage::done},
+};
+constexpr size_t stage_pair_count = sizeof(stage_pairs) / sizeof(stage_pairs[0]);
+
+double percentile_us(std::vector<int64_t>& v, double q) {
+  if (v.empty())
+    return 0;
+  auto k = static_cast<size_t>(q * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+  return static_cast<double>(v[k]) / 1000.0;
+}
+
+void on_fill(pt_ptr self, fill_record& f) {
+  auto& st = self->state;
+  f.sequence = ++st.journal_seq;
+  if (st.journal) {
+    if (auto err = st.journal->put(u64_key(f.sequence), fence{1, f.sequence}, f, f.received_ns))
+      st.log->error("order_id={} exec_id={} event=journal_failed error={}", to_string(f.order),
+                    f.exec_id, log::q(describe(err)));
+  }
+  ++st.totals.fills;
+  st.totals.late_fills += f.late ? 1 : 0;
+  auto n = notional(f.px, f.qty);
+  st.totals.notional += n;
+  auto& v = st.venues[f.venue.value];
+  v.venue = f.venue;
+  ++v.fills;
+  v.filled_qty += f.qty;
+  v.notional += n;
+  v.fees += f.fee;
+}
+
+void on_finished(pt_ptr self, const order_finished& x) {
+  auto& st = self->state;
+  auto& s = x.snap;
+  ++st.totals.orders_finished;
+  for (auto& c : s.children) {
+    auto& v = st.venues[c.venue.value];
+    v.venue = c.venue;
+    ++v.legs;
+  }
+  if (s.state.cum_qty.is_positive() && s.arrival_px.is_positive()) {
+    // Positive = paid more (buy) or received less (sell) than on arrival.
+    auto d = diff_centi_bps(s.arrival_px, s.state.avg_px());
+    st.slippage_sum += s.state.side == side::buy ? d : -d;
+    ++st.totals.slippage_samples;
+  }
+  if (st.stage_samples.empty())
+    st.stage_samples.resize(stage_pair_count);
+  for (size_t i = 0; i < stage_pair_count; ++i) {
+    auto a = s.stages[stage_pairs[i].first];
+    auto b = s.stages[stage_pairs[i].second];
+    if (a > 0 && b >= a)
+      st.stage_samples[i].push_back(b - a);
+  }
+}
+
+post_trade_report report(pt_ptr self) {
+  auto& st = self->state;
+  auto r = st.totals;
+  r.avg_slippage_centi_bps = r.slippage_samples > 0
+                               ? st.slippage_sum / static_cast<int64_t>(r.slippage_samples)
+                               : 0;
+  for (auto& [_, v] : st.venues)
+    r.venues.push_back(v);
+  if (!st.stage_samples.empty())
+    for (size_t i = 0; i < stage_pair_count; ++i) {
+      auto& v = st.stage_samples[i];
+      stage_latency l;
+      l.from = to_string(stage_pairs[i].first);
+      l.to = to_string(stage_pairs[i].second);
+      l.samples = v.size();
+      l.p50_us = percentile_us(v, 0.50);
+      l.p99_us = percentile_us(v, 0.99);
+      l.p999_us = percentile_us(v, 0.999);
+      r.stages.push_back(std::move(l));
+    }
+  return r;
+}
+
+post_trade_actor::behavior_type post_trade_impl(pt_ptr self, std::shared_ptr<store> db) {
+  auto& st = self->state;
+  st.db = std::move(db);
+  if (st.db) {
+    auto w = st.db->claim(table::journal, "post-trade");
+    if (!w) {
+      // Ends the actor before it handles anything; its supervisor decides.
+      st.log->error("event=claim_failed table=journal error={}", log::q(describe(w.error())));
+      self->quit(w.error());
+    } else {
+      st.journal.emplace(std::move(*w));
+      if (auto last = st.db->last_key(table::journal))
+        st.journal_seq = u64_from_key(*last);
+    }
+  }
+  register_self(self, svc::post_trade, "");
+  return {
+    [self](fill_record& f) { on_fill(self, f); },
+    [self](const venue_ack_sample& s) {
+      auto& v = self->state.venues[s.venue.value];
+      v.venue = s.venue;
+      v.ack_latency_sum_ns += s.latency_ns;
+      ++v.ack_samples;
+    },
+    [self](const order_finished& x) { on_finished(self, x); },
+    [self](stats_atom) { return report(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_post_trade(caf::actor_system& sys, std::shared_ptr<store> db) {
+  return caf::actor_cast<caf::actor>(sys.spawn(post_trade_impl, std::move(db)));
+}
+
+} // namespace om

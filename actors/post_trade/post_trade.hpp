@@ -1,0 +1,83 @@
+#pragma once
+// Post-trade: the fill journal (single writer of the journal table),
+// arrival-price slippage per order, per-venue counters and per-stage latency
+// of finished orders, answered by message.
+
+#include "actors/common/atoms.hpp"
+#include "runtime/model/records.hpp"
+
+#include <caf/typed_actor.hpp>
+
+#include <memory>
+
+namespace om {
+
+class store;
+
+/// A finished order's final snapshot.
+struct order_finished {
+  order_snapshot snap;
+
+  OM_FIELDS("om.order_finished", order_finished, snap)
+};
+
+/// Time from sending a leg to its acknowledgement.
+struct venue_ack_sample {
+  venue_id venue;
+  int64_t latency_ns = 0;
+
+  OM_FIELDS("om.venue_ack_sample", venue_ack_sample, venue, latency_ns)
+};
+
+struct venue_perf {
+  venue_id venue;
+  uint64_t legs = 0;
+  uint64_t fills = 0;
+  quantity filled_qty;
+  money notional;
+  money fees;
+  int64_t ack_latency_sum_ns = 0; // leg sent -> venue ack
+  uint64_t ack_samples = 0;
+
+  OM_FIELDS("om.venue_perf", venue_perf, venue, legs, fills, filled_qty, notional, fees,
+            ack_latency_sum_ns, ack_samples)
+};
+
+/// Latency percentiles between consecutive stages, in microseconds.
+struct stage_latency {
+  std::string from;
+  std::string to;
+  uint64_t samples = 0;
+  double p50_us = 0;
+  double p99_us = 0;
+  double p999_us = 0;
+
+  OM_FIELDS("om.stage_latency", stage_latency, from, to, samples, p50_us, p99_us, p999_us)
+};
+
+struct post_trade_report {
+  uint64_t orders_finished = 0;
+  uint64_t fills = 0;
+  uint64_t late_fills = 0;
+  money notional;
+  /// Average arrival slippage over filled orders, centi-bps (+ = worse).
+  int64_t avg_slippage_centi_bps = 0;
+  uint64_t slippage_samples = 0;
+  std::vector<venue_perf> venues;
+  std::vector<stage_latency> stages;
+
+  OM_FIELDS("om.post_trade_report", post_trade_report, orders_finished, fills, late_fills,
+            notional, avg_slippage_centi_bps, slippage_samples, venues, stages)
+};
+
+using post_trade_actor = caf::typed_actor<
+  // Journals a fill (durably) and counts it.
+  caf::reacts_to<fill_record>,
+  caf::reacts_to<venue_ack_sample>,
+  caf::reacts_to<order_finished>,
+  caf::replies_to<stats_atom>::with<post_trade_report>>;
+
+/// With a store, it claims the journal table; without, it keeps counters only.
+caf::actor spawn_post_trade(caf::actor_system& sys, std::shared_ptr<store> db);
+
+} // namespace om

@@ -1,0 +1,79 @@
+#pragma once
+// One risk actor per instrument: the single owner of that instrument's
+// positions and reservations. Gateways ask it to check and reserve; order
+// actors report fills and releases. It restores positions from the store and
+// rebuilds reservations from the instrument's open orders when it starts.
+
+#include "actors/common/atoms.hpp"
+#include "actors/common/reject.hpp"
+#include "actors/gateway/strategy_api.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/model/instrument.hpp"
+#include "runtime/model/records.hpp"
+
+#include <caf/typed_actor.hpp>
+
+namespace om {
+
+struct risk_check_request {
+  order_id id;
+  strategy_id strategy;
+  om::side side = side::buy;
+  ord_type type = ord_type::limit;
+  quantity qty;
+  price px;
+
+  OM_FIELDS("om.risk_check_request", risk_check_request, id, strategy, side, type, qty, px)
+};
+
+/// An amend: the order's working quantity becomes `new_leaves` at `px`.
+struct risk_amend_request {
+  order_id id;
+  strategy_id strategy;
+  om::side side = side::buy;
+  ord_type type = ord_type::limit;
+  quantity new_leaves;
+  price px;
+
+  OM_FIELDS("om.risk_amend_request", risk_amend_request, id, strategy, side, type, new_leaves, px)
+};
+
+struct risk_verdict_msg {
+  reject_code code = reject_code::none; // none = approved
+  std::string message;
+  int64_t check_ns = 0; // time spent inside the risk actor
+  price reference;      // the risk actor's reference price (arrival price)
+
+  OM_FIELDS("om.risk_verdict", risk_verdict_msg, code, message, check_ns, reference)
+};
+
+struct risk_fill {
+  order_id id;
+  strategy_id strategy;
+  om::side side = side::buy;
+  quantity qty;
+  price px;
+
+  OM_FIELDS("om.risk_fill", risk_fill, id, strategy, side, qty, px)
+};
+
+struct risk_release {
+  order_id id;
+
+  OM_FIELDS("om.risk_release", risk_release, id)
+};
+
+using risk_actor = caf::typed_actor<
+  caf::replies_to<risk_check_request>::with<risk_verdict_msg>,
+  caf::replies_to<risk_amend_request>::with<risk_verdict_msg>,
+  caf::reacts_to<risk_fill>,
+  caf::reacts_to<risk_release>,
+  caf::replies_to<kill_switch>::with<kill_switch_result>,
+  caf::replies_to<positions_atom>::with<std::vector<position_snapshot>>,
+  // Readiness: true once positions and reservations are restored.
+  caf::replies_to<get_state_atom>::with<bool>>;
+
+/// Spawns the risk actor of `inst`; it registers as (svc::risk, inst.id).
+caf::actor spawn_risk_actor(caf::actor_system& sys, instrument inst, risk_section limits);
+
+} // namespace om

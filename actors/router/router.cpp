@@ -1,0 +1,103 @@
+#include "actors/router/router.hpp"
+
+#include "actors/directory/directory.hpp"
+#include "actors/router/route_table.hpp"
+#include "runtime/log/log.hpp"
+
+#include <caf/all.hpp>
+
+#include <random>
+#include <unordered_map>
+
+namespace om {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+struct router_state {
+  static inline const char* name = "om.router";
+  std::unique_ptr<route_table> table;
+  std::mt19937_64 rng;
+  std::unordered_map<std::string, caf::actor> venues; // live handles by venue id
+  std::shared_ptr<spdlog::logger> log = log::get("router");
+};
+
+using router_ptr = router_actor::stateful_pointer<router_state>;
+
+void remember(router_ptr self, const std::string& venue, caf::actor h) {
+  self->monitor(h);
+  self->state.venues[venue] = std::move(h);
+}
+
+caf::result<route_reply> route(router_ptr self, const route_request& req) {
+  auto& st = self->state;
+  auto r = st.table->route(req.inst, req.strategy, req.type, req.tif, req.qty, st.rng);
+  route_reply out;
+  if (r.legs.empty()) {
+    out.why = std::move(r.why);
+    st.log->warn("order_id={} event=no_route why={}", to_string(req.id), log::q(out.why));
+    return out;
+  }
+  std::vector<std::string> missing;
+  for (auto& l : r.legs) {
+    auto i = st.venues.find(l.venue.value);
+    if (i == st.venues.end())
+      missing.push_back(l.venue.value);
+    out.legs.push_back(routed_leg{l.venue, i == st.venues.end() ? caf::actor{} : i->second, l.qty});
+  }
+  if (missing.empty())
+    return out;
+  // Resolve what we do not know yet (first use, or after a venue restart).
+  auto dir = find_directory(self->system());
+  if (!dir) {
+    out.legs.clear();
+    out.why = "no directory to find venue " + missing.front();
+    return out;
+  }
+  auto rp = self->make_response_promise<route_reply>();
+  auto pending = std::make_shared<size_t>(missing.size());
+  auto result = std::make_shared<route_reply>(std::move(out));
+  for (auto& v : missing) {
+    self->request(dir, 1s, resolve_atom::value, std::string{svc::venue}, v)
+      .then(
+        [self, v, rp, pending, result](caf::actor h) mutable {
+          remember(self, v, h);
+          for (auto& l : result->legs)
+            if (l.venue.value == v)
+              l.handle = h;
+          if (--*pending == 0)
+            rp.deliver(std::move(*result));
+        },
+        [self, v, rp, pending, result](caf::error&) mutable {
+          result->legs.clear();
+          result->why = "venue " + v + " is unavailable";
+          if (--*pending == 0)
+            rp.deliver(std::move(*result));
+        });
+  }
+  return rp;
+}
+
+router_actor::behavior_type router_impl(router_ptr self, node_config cfg, uint64_t seed) {
+  auto& st = self->state;
+  st.table = std::make_unique<route_table>(cfg);
+  st.rng.seed(seed);
+  register_self(self, svc::router, "");
+  self->set_down_handler([self](caf::down_msg& m) {
+    auto& vs = self->state.venues;
+    for (auto i = vs.begin(); i != vs.end();)
+      i = i->second.address() == m.source ? vs.erase(i) : std::next(i);
+  });
+  return {
+    [self](const route_request& req) { return route(self, req); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_router(caf::actor_system& sys, node_config cfg, uint64_t seed) {
+  return caf::actor_cast<caf::actor>(sys.spawn(router_impl, std::move(cfg), seed));
+}
+
+} // namespace om

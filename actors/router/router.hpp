@@ -1,0 +1,45 @@
+#pragma once
+// The router actor: picks the venue(s) for an order from the configured rules
+// (route_table) and hands back live venue handles resolved through the
+// directory. Its scoring input (fill statistics) arrives in a later version;
+// the weights in the rules are the scores today.
+
+#include "actors/common/atoms.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/model/instrument.hpp"
+
+#include <caf/typed_actor.hpp>
+
+namespace om {
+
+struct route_request {
+  order_id id;
+  strategy_id strategy;
+  instrument inst;
+  ord_type type = ord_type::limit;
+  time_in_force tif = time_in_force::day;
+  quantity qty;
+
+  OM_FIELDS("om.route_request", route_request, id, strategy, inst, type, tif, qty)
+};
+
+struct routed_leg {
+  venue_id venue;
+  caf::actor handle;
+  quantity qty;
+
+  OM_FIELDS("om.routed_leg", routed_leg, venue, handle, qty)
+};
+
+struct route_reply {
+  std::vector<routed_leg> legs; // empty: no route, see `why`
+  std::string why;
+
+  OM_FIELDS("om.route_reply", route_reply, legs, why)
+};
+
+using router_actor = caf::typed_actor<caf::replies_to<route_request>::with<route_reply>>;
+
+caf::actor spawn_router(caf::actor_system& sys, node_config cfg, uint64_t seed);
+
+} // namespace om

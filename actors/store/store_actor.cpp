@@ -1,0 +1,171 @@
+#include "actors/store/store_actor.hpp"
+
+#include "actors/directory/directory.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/store/store.hpp"
+
+#include <caf/all.hpp>
+
+#include <chrono>
+
+namespace om {
+
+namespace {
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+struct pending_write {
+  table t;
+  caf::typed_response_promise<fence> promise;
+  fence f;
+};
+
+struct store_state {
+  static inline const char* name = "om.store";
+  std::shared_ptr<store> db;
+  std::optional<table_writer> orders, positions, audit;
+  write_batch order_batch, position_batch;
+  std::vector<pending_write> pending;
+  bool flush_scheduled = false;
+  uint64_t audit_seq = 0;
+  store_actor_stats stats;
+  std::shared_ptr<spdlog::logger> log = log::get("store");
+};
+
+using store_ptr = store_actor::stateful_pointer<store_state>;
+
+/// Commits both batches and answers every waiting caller.
+void flush(store_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  auto order_err = st.orders->commit(st.order_batch);
+  auto pos_err = st.positions->commit(st.position_batch);
+  if (order_err)
+    st.log->error("event=batch_failed table=orders records={} error={}", st.order_batch.size(),
+                  log::q(describe(order_err)));
+  if (pos_err)
+    st.log->error("event=batch_failed table=positions records={} error={}",
+                  st.position_batch.size(), log::q(describe(pos_err)));
+  st.stats.records += st.order_batch.size() + st.position_batch.size();
+  ++st.stats.batches;
+  st.order_batch.clear();
+  st.position_batch.clear();
+  auto waiting = std::move(st.pending);
+  st.pending.clear();
+  for (auto& w : waiting) {
+    auto& err = w.t == table::orders ? order_err : pos_err;
+    if (err)
+      w.promise.deliver(err);
+    else
+      w.promise.deliver(w.f);
+  }
+}
+
+void schedule_flush(store_ptr self) {
+  if (!self->state.flush_scheduled) {
+    self->state.flush_scheduled = true;
+    // Behind everything already queued: one commit serves all of it.
+    self->send(self, flush_atom::value);
+  }
+}
+
+bool is_open(ord_status s) { return !is_terminal(s); }
+
+store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db) {
+  auto& st = self->state;
+  st.db = std::move(db);
+  for (auto [t, slot] : {std::pair{table::orders, &st.orders},
+                         std::pair{table::positions, &st.positions},
+                         std::pair{table::audit, &st.audit}}) {
+    auto w = st.db->claim(t, "store-actor");
+    if (!w) {
+      // Ends the actor before it handles anything; its supervisor decides.
+      st.log->error("event=claim_failed table={} error={}", to_string(t), log::q(describe(w.error())));
+      self->quit(w.error());
+      break;
+    }
+    slot->emplace(std::move(*w));
+  }
+  if (auto last = st.db->last_key(table::audit))
+    st.audit_seq = u64_from_key(*last);
+  register_self(self, svc::store, "");
+  return {
+    [self](persist_order& x) -> caf::result<fence> {
+      auto& st = self->state;
+      st.order_batch.put(order_key(x.snap.id), x.fence, x.snap, now_ns());
+      auto rp = self->make_response_promise<fence>();
+      st.pending.push_back(pending_write{table::orders, rp, x.fence});
+      schedule_flush(self);
+      return rp;
+    },
+    [self](persist_position& x) -> caf::result<fence> {
+      auto& st = self->state;
+      st.position_batch.put(position_key(x.snap.instrument, x.snap.strategy), x.fence, x.snap,
+                            now_ns());
+      auto rp = self->make_response_promise<fence>();
+      st.pending.push_back(pending_write{table::positions, rp, x.fence});
+      schedule_flush(self);
+      return rp;
+    },
+    [self](audit_record& rec) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      rec.sequence = ++st.audit_seq;
+      if (rec.at_ns == 0)
+        rec.at_ns = now_ns();
+      if (auto err = st.audit->put(u64_key(rec.sequence), fence{1, rec.sequence}, rec, rec.at_ns))
+        return err;
+      st.log->info("audit_seq={} kind={} actor={} order_id={} detail={}", rec.sequence,
+                   to_string(rec.kind), rec.actor, to_string(rec.order), log::q(rec.detail));
+      return rec.sequence;
+    },
+    [self](load_order_atom, order_id id) -> caf::result<loaded_order> {
+      auto r = self->state.db->get<order_snapshot>(table::orders, order_key(id));
+      if (!r)
+        return std::move(r.error());
+      return loaded_order{r->envelope.fence, std::move(r->record)};
+    },
+    [self](load_open_atom, const instrument_id& inst) -> caf::result<std::vector<order_snapshot>> {
+      std::vector<order_snapshot> out;
+      auto err = self->state.db->scan<order_snapshot>(
+        table::orders, "", [&](std::string_view, stored<order_snapshot>& r) {
+          if (is_open(r.record.state.status) && (inst.empty() || r.record.instrument == inst))
+            out.push_back(std::move(r.record));
+          return true;
+        });
+      if (err)
+        return err;
+      return out;
+    },
+    [self](load_pos_atom, const instrument_id& inst) -> caf::result<std::vector<position_snapshot>> {
+      std::vector<position_snapshot> out;
+      auto prefix = inst.value + '\0';
+      auto err = self->state.db->scan<position_snapshot>(
+        table::positions, prefix, [&](std::string_view, stored<position_snapshot>& r) {
+          out.push_back(std::move(r.record));
+          return true;
+        });
+      if (err)
+        return err;
+      return out;
+    },
+    [self](next_inc_atom, const std::string& owner) -> caf::result<uint64_t> {
+      auto r = self->state.db->next_incarnation(owner);
+      if (!r)
+        return std::move(r.error());
+      return *r;
+    },
+    [self](flush_atom) { flush(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<store> db) {
+  return caf::actor_cast<caf::actor>(sys.spawn(store_impl, std::move(db)));
+}
+
+} // namespace om

@@ -1,0 +1,65 @@
+#pragma once
+// The single writer of the orders, positions and audit tables of a node.
+// Order and risk actors send it their snapshots; it batches every write that
+// arrived before it gets to flush (a message it sends itself when a batch
+// opens), commits the batch in one RocksDB write and only then replies, so
+// callers report a state only once it is durable. A write refused by fencing
+// or failed by RocksDB is answered with that error.
+
+#include "actors/common/atoms.hpp"
+#include "runtime/model/records.hpp"
+#include "runtime/store/codec.hpp"
+
+#include <caf/typed_actor.hpp>
+
+#include <memory>
+
+namespace om {
+
+class store;
+
+struct persist_order {
+  om::fence fence;
+  order_snapshot snap;
+
+  OM_FIELDS("om.persist_order", persist_order, fence, snap)
+};
+
+struct persist_position {
+  om::fence fence;
+  position_snapshot snap;
+
+  OM_FIELDS("om.persist_position", persist_position, fence, snap)
+};
+
+struct loaded_order {
+  om::fence fence;
+  order_snapshot snap;
+
+  OM_FIELDS("om.loaded_order", loaded_order, fence, snap)
+};
+
+using store_actor = caf::typed_actor<
+  // Replies with the committed fence. Errors: stale_write, store_write_failed.
+  caf::replies_to<persist_order>::with<fence>,
+  caf::replies_to<persist_position>::with<fence>,
+  // Appends; replies with the audit sequence number.
+  caf::replies_to<audit_record>::with<uint64_t>,
+  // Errors: not_found, corrupt_record.
+  caf::replies_to<load_order_atom, order_id>::with<loaded_order>,
+  // Orders not in a terminal state (all instruments when the id is empty).
+  caf::replies_to<load_open_atom, instrument_id>::with<std::vector<order_snapshot>>,
+  caf::replies_to<load_pos_atom, instrument_id>::with<std::vector<position_snapshot>>,
+  caf::replies_to<next_inc_atom, std::string>::with<uint64_t>,
+  caf::reacts_to<flush_atom>>;
+
+struct store_actor_stats {
+  uint64_t batches = 0;
+  uint64_t records = 0;
+};
+
+/// Spawns the store actor; it claims the orders, positions and audit tables
+/// of `db` (fails with already_owned if another owner holds one).
+caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<store> db);
+
+} // namespace om

@@ -1,0 +1,133 @@
+#pragma once
+// The venue interface every venue actor implements (simulated here; FIX 4.4
+// sessions later). An order actor sends new/cancel/replace per leg and gets
+// venue_report messages at `reply_to`. Reports of one leg carry increasing
+// sequence numbers; an order actor restarted from its snapshot sends
+// venue_rebind with the last sequence it made durable and receives every
+// later report again, so nothing is lost and nothing is applied twice.
+
+#include "actors/common/atoms.hpp"
+#include "runtime/model/enums.hpp"
+#include "runtime/model/fields.hpp"
+#include "runtime/model/fixed_point.hpp"
+#include "runtime/model/ids.hpp"
+#include "runtime/model/records.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/typed_actor.hpp>
+
+namespace om {
+
+struct venue_new_order {
+  order_id id;
+  uint32_t leg = 0;
+  instrument_id instrument;
+  om::side side = side::buy;
+  ord_type type = ord_type::limit;
+  time_in_force tif = time_in_force::day;
+  quantity qty;
+  price px;
+  caf::actor reply_to;
+  int64_t sent_ns = 0;
+
+  OM_FIELDS("om.venue_new_order", venue_new_order, id, leg, instrument, side, type, tif, qty,
+            px, reply_to, sent_ns)
+};
+
+struct venue_cancel_order {
+  order_id id;
+  uint32_t leg = 0;
+
+  OM_FIELDS("om.venue_cancel_order", venue_cancel_order, id, leg)
+};
+
+/// New total quantity and price of the leg.
+struct venue_replace_order {
+  order_id id;
+  uint32_t leg = 0;
+  quantity qty;
+  price px;
+
+  OM_FIELDS("om.venue_replace_order", venue_replace_order, id, leg, qty, px)
+};
+
+struct venue_rebind {
+  order_id id;
+  uint32_t leg = 0;
+  uint64_t last_seq = 0;
+  caf::actor reply_to;
+
+  OM_FIELDS("om.venue_rebind", venue_rebind, id, leg, last_seq, reply_to)
+};
+
+enum class venue_report_kind : uint8_t {
+  ack,
+  reject,
+  fill,
+  canceled, // solicited or not (IOC remainder, FOK, venue cancel)
+  replaced,
+  cancel_rejected,
+  replace_rejected,
+};
+const char* to_string(venue_report_kind x);
+
+struct venue_report {
+  venue_report_kind kind = venue_report_kind::ack;
+  order_id id;
+  uint32_t leg = 0;
+  venue_id venue;
+  std::string venue_order_id;
+  uint64_t seq = 0;
+  quantity last_qty;
+  price last_px;
+  quantity cum_qty;
+  quantity leaves_qty;
+  liquidity liq = liquidity::unknown;
+  money fee;
+  std::string reason;
+  int64_t venue_ns = 0;
+  std::string exec_id;
+
+  OM_FIELDS("om.venue_report", venue_report, kind, id, leg, venue, venue_order_id, seq,
+            last_qty, last_px, cum_qty, leaves_qty, liq, fee, reason, venue_ns, exec_id)
+};
+
+struct book_level {
+  price px;
+  quantity qty;
+  uint32_t orders = 0;
+
+  OM_FIELDS("om.book_level", book_level, px, qty, orders)
+};
+
+struct book_view {
+  venue_id venue;
+  instrument_id instrument;
+  std::vector<book_level> bids;
+  std::vector<book_level> asks;
+
+  OM_FIELDS("om.book_view", book_view, venue, instrument, bids, asks)
+};
+
+struct venue_counters {
+  venue_id venue;
+  uint64_t orders = 0;
+  uint64_t rejects = 0;
+  uint64_t fills = 0;
+  uint64_t cancels = 0;
+  uint64_t replaces = 0;
+
+  OM_FIELDS("om.venue_counters", venue_counters, venue, orders, rejects, fills, cancels, replaces)
+};
+
+using venue_actor = caf::typed_actor<
+  caf::reacts_to<venue_new_order>,
+  caf::reacts_to<venue_cancel_order>,
+  caf::reacts_to<venue_replace_order>,
+  caf::reacts_to<venue_rebind>,
+  caf::replies_to<book_atom, instrument_id>::with<book_view>,
+  caf::replies_to<stats_atom>::with<venue_counters>,
+  // Internal: the simulated venue's outside-flow timer.
+  caf::reacts_to<tick_atom>>;
+
+} // namespace om

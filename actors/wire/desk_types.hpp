@@ -1,0 +1,64 @@
+#pragma once
+// Every desk message type that may cross a node boundary, in one list.
+// register_desk_types() registers these plus the runtime's (OM_WIRE_TYPES)
+// and the error category; the wire test round-trips each of them.
+
+#include "actors/gateway/gateway.hpp"
+#include "actors/directory/directory.hpp"
+#include "actors/order/order_actor.hpp"
+#include "actors/post_trade/post_trade.hpp"
+#include "actors/risk/risk_actor.hpp"
+#include "actors/router/router.hpp"
+#include "actors/store/store_actor.hpp"
+#include "actors/strategy/demo_strategy.hpp"
+#include "actors/venue/venue.hpp"
+
+// X(type, "wire name")
+#define OM_DESK_WIRE_TYPES(X)                                   \
+  X(om::submit_order, "om.submit_order")                        \
+  X(om::cancel_order, "om.cancel_order")                        \
+  X(om::amend_order, "om.amend_order")                          \
+  X(om::order_event, "om.order_event")                          \
+  X(om::kill_switch, "om.kill_switch")                          \
+  X(om::kill_switch_result, "om.kill_switch_result")            \
+  X(om::directory_entry, "om.directory_entry")                  \
+  X(om::persist_order, "om.persist_order")                      \
+  X(om::persist_position, "om.persist_position")                \
+  X(om::loaded_order, "om.loaded_order")                        \
+  X(om::risk_check_request, "om.risk_check_request")            \
+  X(om::risk_amend_request, "om.risk_amend_request")            \
+  X(om::risk_verdict_msg, "om.risk_verdict")                    \
+  X(om::risk_fill, "om.risk_fill")                              \
+  X(om::risk_release, "om.risk_release")                        \
+  X(om::route_request, "om.route_request")                      \
+  X(om::routed_leg, "om.routed_leg")                            \
+  X(om::route_reply, "om.route_reply")                          \
+  X(om::venue_new_order, "om.venue_new_order")                  \
+  X(om::venue_cancel_order, "om.venue_cancel_order")            \
+  X(om::venue_replace_order, "om.venue_replace_order")          \
+  X(om::venue_rebind, "om.venue_rebind")                        \
+  X(om::venue_report, "om.venue_report")                        \
+  X(om::book_level, "om.book_level")                            \
+  X(om::book_view, "om.book_view")                              \
+  X(om::venue_counters, "om.venue_counters")                    \
+  X(om::order_finished, "om.order_finished")                    \
+  X(om::venue_ack_sample, "om.venue_ack_sample")                \
+  X(om::venue_perf, "om.venue_perf")                            \
+  X(om::stage_latency, "om.stage_latency")                      \
+  X(om::post_trade_report, "om.post_trade_report")              \
+  X(om::order_start, "om.order_start")                          \
+  X(om::order_cancel_cmd, "om.order_cancel_cmd")                \
+  X(om::order_amend_cmd, "om.order_amend_cmd")                  \
+  X(om::order_bound, "om.order_bound")                          \
+  X(om::order_gone, "om.order_gone")                            \
+  X(om::reject_count, "om.reject_count")                        \
+  X(om::gateway_stats, "om.gateway_stats")                      \
+  X(om::inject_crash, "om.inject_crash")                        \
+  X(om::demo_result, "om.demo_result")
+
+namespace om {
+
+/// Registers the runtime's and the desk's wire types and the error category.
+void register_desk_types(caf::actor_system_config& cfg);
+
+} // namespace om

@@ -1,0 +1,298 @@
+// ordermesh-node: runs one node from a TOML configuration. With [demo]
+// enabled it trades the demo strategy through the whole desk and prints a
+// summary (or JSON with --json), then shuts the tree down in order.
+
+#include "actors/directory/directory.hpp"
+#include "actors/gateway/gateway.hpp"
+#include "actors/node/desk.hpp"
+#include "actors/post_trade/post_trade.hpp"
+#include "actors/risk/risk_actor.hpp"
+#include "actors/strategy/demo_strategy.hpp"
+#include "actors/wire/desk_types.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/store/store.hpp"
+
+#include <caf/all.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+using namespace om;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct cli_options {
+  std::string config = "config/single-node.toml";
+  std::string data_dir;
+  bool fresh = false;
+  bool json = false;
+  bool no_demo = false;
+  int64_t orders = -1;
+  int64_t rate = -1;
+  int64_t seed = -1;
+  bool hold = false; // keep running after the demo (until killed)
+};
+
+template <class Handle, class... Ts>
+auto ask(caf::scoped_actor& self, const Handle& h, caf::timespan t, Ts&&... xs) {
+  using result_t = decltype(self->request(h, t, std::forward<Ts>(xs)...));
+  return std::make_unique<result_t>(self->request(h, t, std::forward<Ts>(xs)...));
+}
+
+/// Waits until every risk actor has restored its state.
+bool wait_ready(caf::actor_system& sys, size_t expected, caf::timespan limit) {
+  caf::scoped_actor self{sys};
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto dir = find_directory(sys);
+    size_t ready = 0;
+    if (dir) {
+      std::vector<directory_entry> risks;
+      self->request(dir, 1s, list_atom::value, std::string{svc::risk})
+        .receive([&](std::vector<directory_entry>& v) { risks = std::move(v); },
+                 [](caf::error&) {});
+      for (auto& e : risks)
+        self->request(caf::actor_cast<risk_actor>(e.handle), 1s, get_state_atom::value)
+          .receive([&](bool ok) { ready += ok ? 1 : 0; }, [](caf::error&) {});
+      bool have_gateway = false;
+      self->request(dir, 1s, resolve_atom::value, std::string{svc::gateway}, std::string{})
+        .receive([&](caf::actor&) { have_gateway = true; }, [](caf::error&) {});
+      if (ready >= expected && have_gateway)
+        return true;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+std::string fmt_us(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", x);
+  return buf;
+}
+
+nlohmann::json to_json(const demo_result& d, const gateway_stats& g, const post_trade_report& p,
+                       uint64_t restarts, const node_config& cfg, const std::string& version) {
+  nlohmann::json j;
+  j["node"] = cfg.node.id;
+  j["refdata_version"] = version;
+  j["orders_sent"] = d.sent;
+  j["bad_orders_sent"] = d.bad_sent;
+  j["elapsed_s"] = static_cast<double>(d.elapsed_ns) / 1e9;
+  j["accepted"] = d.accepted;
+  j["duplicates"] = d.duplicates;
+  j["final_states"] = d.final_states;
+  j["rejects"] = d.rejects;
+  j["fills"] = d.fills;
+  j["late_fills"] = d.late_fills;
+  j["overfills"] = d.overfills;
+  j["rejects_without_reason"] = d.rejects_without_reason;
+  j["open_at_end"] = d.open_at_end;
+  j["cancels_sent"] = d.cancels_sent;
+  j["amends_sent"] = d.amends_sent;
+  j["replaced"] = d.replaced;
+  j["notional"] = to_string(p.notional);
+  j["avg_slippage_bps"] = static_cast<double>(p.avg_slippage_centi_bps) / 100.0;
+  j["slippage_samples"] = p.slippage_samples;
+  j["orders_finished"] = p.orders_finished;
+  for (auto& s : p.stages)
+    j["latency_us"][s.from + "->" + s.to] = {{"p50", s.p50_us}, {"p99", s.p99_us},
+                                             {"p999", s.p999_us}, {"n", s.samples}};
+  j["risk_rtt_us"] = {{"p50", g.risk_rtt_p50_us}, {"p99", g.risk_rtt_p99_us}};
+  j["risk_check_us"] = {{"p50", g.risk_check_p50_us}, {"p99", g.risk_check_p99_us}};
+  j["risk_timeouts"] = g.risk_timeouts;
+  for (auto& v : p.venues)
+    j["venues"][v.venue.value] = {{"legs", v.legs},
+                                  {"fills", v.fills},
+                                  {"filled_qty", to_string(v.filled_qty)},
+                                  {"notional", to_string(v.notional)},
+                                  {"fees", to_string(v.fees)},
+                                  {"avg_ack_us", v.ack_samples ? static_cast<double>(v.ack_latency_sum_ns) / 1000.0 / static_cast<double>(v.ack_samples) : 0.0}};
+  j["supervisor_restarts"] = restarts;
+  return j;
+}
+
+void print_summary(const demo_result& d, const gateway_stats& g, const post_trade_report& p,
+                   uint64_t restarts, const node_config& cfg, const std::string& version) {
+  auto& o = std::cout;
+  o << "\n== ordermesh single-node desk: node " << cfg.node.id << ", refdata " << version
+    << " ==\n";
+  o << "orders sent        " << d.sent << " (" << d.bad_sent << " deliberately bad), in "
+    << fmt_us(static_cast<double>(d.elapsed_ns) / 1e6) << " ms\n";
+  o << "accepted           " << d.accepted << ", duplicates answered " << d.duplicates << "\n";
+  o << "final states      ";
+  for (auto& [k, v] : d.final_states)
+    o << " " << k << "=" << v;
+  o << "\nrejects by stage/reason:\n";
+  for (auto& [k, v] : d.rejects)
+    o << "  " << k << " = " << v << "\n";
+  o << "cancels/amends     sent " << d.cancels_sent << "/" << d.amends_sent << ", replaced "
+    << d.replaced << ", cancel rejected " << d.cancel_rejected << ", replace rejected "
+    << d.replace_rejected << "\n";
+  o << "fills              " << d.fills << " (late " << d.late_fills << "), notional "
+    << to_string(p.notional) << "\n";
+  o << "avg slippage       " << fmt_us(static_cast<double>(p.avg_slippage_centi_bps) / 100.0)
+    << " bps vs arrival over " << p.slippage_samples << " filled orders\n";
+  o << "latency per stage (us, p50 / p99 / p99.9):\n";
+  for (auto& s : p.stages)
+    o << "  " << s.from << " -> " << s.to << ": " << fmt_us(s.p50_us) << " / "
+      << fmt_us(s.p99_us) << " / " << fmt_us(s.p999_us) << "  (n=" << s.samples << ")\n";
+  o << "risk check         round trip p50 " << fmt_us(g.risk_rtt_p50_us) << " us, p99 "
+    << fmt_us(g.risk_rtt_p99_us) << " us; inside the risk actor p50 "
+    << fmt_us(g.risk_check_p50_us) << " us, p99 " << fmt_us(g.risk_check_p99_us) << " us\n";
+  o << "venues:\n";
+  for (auto& v : p.venues)
+    o << "  " << v.venue.value << ": legs " << v.legs << ", fills " << v.fills << ", qty "
+      << to_string(v.filled_qty) << ", fees " << to_string(v.fees) << ", avg ack "
+      << fmt_us(v.ack_samples ? static_cast<double>(v.ack_latency_sum_ns) / 1000.0
+                                  / static_cast<double>(v.ack_samples)
+                              : 0.0)
+      << " us\n";
+  o << "supervisor restarts " << restarts << "\n";
+  o << "invariants         overfills " << d.overfills << ", rejects without reason "
+    << d.rejects_without_reason << ", orders not terminal " << d.open_at_end << "\n";
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  cli_options cli;
+  CLI::App app{"ordermesh node"};
+  app.add_option("--config,-c", cli.config, "node configuration (TOML)");
+  app.add_option("--data-dir", cli.data_dir, "override [node] data_dir");
+  app.add_flag("--fresh", cli.fresh, "delete the data directory first");
+  app.add_flag("--json", cli.json, "print the demo summary as JSON");
+  app.add_flag("--no-demo", cli.no_demo, "do not run the demo strategy");
+  app.add_option("--orders", cli.orders, "override [demo] orders");
+  app.add_option("--rate", cli.rate, "override [demo] rate (orders/s, 0 = flat out)");
+  app.add_option("--seed", cli.seed, "override [demo] seed");
+  app.add_flag("--hold", cli.hold, "keep running after the demo until killed");
+  CLI11_PARSE(app, argc, argv);
+
+  auto cfg = load_node_config(cli.config);
+  if (!cfg) {
+    std::cerr << "ordermesh-node: " << describe(cfg.error()) << "\n";
+    return 2;
+  }
+  if (!cli.data_dir.empty())
+    cfg->node.data_dir = cli.data_dir;
+  if (cli.no_demo)
+    cfg->demo.enabled = false;
+  if (cli.orders >= 0)
+    cfg->demo.orders = static_cast<uint32_t>(cli.orders);
+  if (cli.rate >= 0)
+    cfg->demo.rate = static_cast<uint32_t>(cli.rate);
+  if (cli.seed >= 0)
+    cfg->demo.seed = static_cast<uint64_t>(cli.seed);
+  if (auto err = log::init(cfg->log)) {
+    std::cerr << "ordermesh-node: " << describe(err) << "\n";
+    return 2;
+  }
+  auto lg = log::get("node");
+  auto rd = load_refdata_file(cfg->node.refdata);
+  if (!rd) {
+    std::cerr << "ordermesh-node: " << describe(rd.error()) << "\n";
+    return 2;
+  }
+  auto refdata = std::make_shared<refdata_service>(*rd);
+  namespace fs = std::filesystem;
+  if (cli.fresh)
+    fs::remove_all(cfg->node.data_dir);
+  std::error_code ec;
+  fs::create_directories(cfg->node.data_dir, ec);
+  auto db = store::open(store_options{(fs::path{cfg->node.data_dir} / "db").string()});
+  if (!db) {
+    std::cerr << "ordermesh-node: " << describe(db.error()) << "\n";
+    return 2;
+  }
+  auto inc = (*db)->next_incarnation("node");
+  if (!inc) {
+    std::cerr << "ordermesh-node: " << describe(inc.error()) << "\n";
+    return 2;
+  }
+  lg->info("node={} event=starting incarnation={} data_dir={} refdata={}", cfg->node.id, *inc,
+           cfg->node.data_dir, (*rd)->version());
+
+  caf::actor_system_config sys_cfg;
+  auto threads = cfg->node.scheduler_threads;
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  sys_cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
+  sys_cfg.set("logger.verbosity", caf::atom("quiet"));
+  register_desk_types(sys_cfg);
+  int rc = 0;
+  {
+    caf::actor_system sys{sys_cfg};
+    desk_options dopts{*cfg, refdata, *db, *inc};
+    auto root = spawn_desk(sys, dopts);
+    size_t risk_count = 0;
+    for (auto& i : (*rd)->instruments())
+      risk_count += i.status != trading_status::inactive ? 1 : 0;
+    if (!wait_ready(sys, risk_count, 30s)) {
+      std::cerr << "ordermesh-node: the desk did not become ready in 30 s\n";
+      rc = 3;
+    } else {
+      lg->info("node={} event=ready", cfg->node.id);
+      std::cerr << "ordermesh-node: node " << cfg->node.id << " ready (incarnation " << *inc
+                << ")\n";
+    }
+    caf::scoped_actor self{sys};
+    if (rc == 0 && cfg->demo.enabled) {
+      caf::actor gw;
+      self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::gateway},
+                    std::string{})
+        .receive([&](caf::actor& h) { gw = h; }, [](caf::error&) {});
+      demo_options dem;
+      dem.cfg = cfg->demo;
+      dem.refdata = *rd;
+      dem.gateway = gw;
+      dem.report_to = caf::actor_cast<caf::actor>(self);
+      spawn_demo_strategy(sys, dem);
+      demo_result result;
+      bool got = false;
+      self->receive([&](demo_result& r) {
+        result = std::move(r);
+        got = true;
+      }, caf::after(std::chrono::seconds(600)) >> [] {});
+      gateway_stats gs;
+      post_trade_report pt;
+      self->request(caf::actor_cast<gateway_actor>(gw), 5s, stats_atom::value)
+        .receive([&](gateway_stats& s) { gs = std::move(s); }, [](caf::error&) {});
+      caf::actor pta;
+      self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::post_trade},
+                    std::string{})
+        .receive([&](caf::actor& h) { pta = h; }, [](caf::error&) {});
+      if (pta)
+        self->request(caf::actor_cast<post_trade_actor>(pta), 5s, stats_atom::value)
+          .receive([&](post_trade_report& r) { pt = std::move(r); }, [](caf::error&) {});
+      auto restarts = total_restarts(sys, root);
+      if (!got) {
+        std::cerr << "ordermesh-node: the demo did not finish\n";
+        rc = 4;
+      } else if (cli.json) {
+        std::cout << to_json(result, gs, pt, restarts, *cfg, (*rd)->version()).dump(2) << "\n";
+      } else {
+        print_summary(result, gs, pt, restarts, *cfg, (*rd)->version());
+        std::cout << "\nsupervision tree:\n" << render_tree(sys, root);
+      }
+      if (got && (result.overfills > 0 || result.open_at_end > 0 || result.rejects_without_reason > 0))
+        rc = 5;
+    }
+    if (cli.hold || (!cfg->demo.enabled && rc == 0)) {
+      std::cerr << "ordermesh-node: running; stop with SIGTERM/SIGINT\n";
+      // Stopping by signal ends the process; state is durable in RocksDB.
+      for (;;)
+        std::this_thread::sleep_for(1s);
+    }
+    self->monitor(root);
+    self->send_exit(root, caf::exit_reason::user_shutdown);
+    self->receive([](caf::down_msg&) {}, caf::after(std::chrono::seconds(30)) >> [] {});
+  }
+  log::shutdown();
+  return rc;
+}
