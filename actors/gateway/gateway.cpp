@@ -220,7 +220,7 @@ void reply_duplicate(gw_ptr self, const submit_order& x, const idempotency_recor
 }
 
 void start_order(gw_ptr self, order_snapshot s, const instrument& inst, const caf::actor& reply_to,
-                 caf::actor risk) {
+                 caf::actor risk, bool recover = false) {
   auto& st = self->state;
   auto key = idempotency_key(s.strategy, s.clordid);
   // Collect the handles the order actor needs, then start it.
@@ -232,7 +232,13 @@ void start_order(gw_ptr self, order_snapshot s, const instrument& inst, const ca
   args->risk = std::move(risk);
   args->node_incarnation = st.opts.node_incarnation;
   args->fault_injection = st.opts.fault_injection;
-  auto failed = [self, args, reply_to](caf::error& err) {
+  args->recover = recover;
+  auto failed = [self, args, reply_to, recover](caf::error& err) {
+    if (recover) {
+      self->state.log->error("order_id={} event=recovery_failed error={}",
+                             to_string(args->snap.id), log::q(describe(err)));
+      return;
+    }
     caf::anon_send(caf::actor_cast<risk_actor>(args->risk), risk_release{args->snap.id});
     reject(self, args->snap, reply_to, reject_code::persistence_failed,
            "cannot start the order: " + describe(err));
@@ -474,6 +480,50 @@ gateway_stats stats(gw_ptr self) {
   return s;
 }
 
+/// Node restart: every order that was not terminal gets its actor back.
+void recover_open_orders(gw_ptr self) {
+  with_handle(
+    self, svc::store, "",
+    [self](caf::actor store) {
+      self->request(caf::actor_cast<store_actor>(store), 60s, load_open_atom::value,
+                    instrument_id{})
+        .then(
+          [self](std::vector<order_snapshot>& open) {
+            auto& st = self->state;
+            auto refdata = st.opts.refdata->current();
+            size_t n = 0;
+            for (auto& s : open) {
+              auto inst = refdata->find(s.instrument);
+              if (!inst) {
+                st.log->error("order_id={} instrument={} event=recovery_skipped reason={}",
+                              to_string(s.id), s.instrument.value,
+                              log::q("instrument not in refdata " + refdata->version()));
+                continue;
+              }
+              ++n;
+              st.live[idempotency_key(s.strategy, s.clordid)] = live_order{s.id, {}};
+              auto snap = s;
+              auto i = *inst;
+              with_handle(
+                self, svc::risk, i.id.value,
+                [self, snap, i](caf::actor risk) {
+                  start_order(self, snap, i, caf::actor{}, risk, true);
+                },
+                [self, snap, i](caf::error&) {
+                  start_order(self, snap, i, caf::actor{}, caf::actor{}, true);
+                });
+            }
+            st.log->info("event=recovery open_orders={} restarted={}", open.size(), n);
+          },
+          [self](caf::error& err) {
+            self->state.log->error("event=recovery_failed error={}", log::q(describe(err)));
+          });
+    },
+    [self](caf::error& err) {
+      self->state.log->error("event=recovery_failed error={}", log::q(describe(err)));
+    });
+}
+
 gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
   auto& st = self->state;
   st.opts = std::move(opts);
@@ -486,6 +536,7 @@ gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
     st.idempotency.emplace(std::move(*w));
   }
   register_self(self, svc::gateway, "");
+  recover_open_orders(self);
   self->set_down_handler([self](caf::down_msg& m) {
     auto& hs = self->state.handles;
     for (auto i = hs.begin(); i != hs.end();)

@@ -472,6 +472,32 @@ void on_amend(order_ptr self, const order_amend_cmd& cmd) {
       });
 }
 
+/// Points the venue of leg `i` at this incarnation; it replays what we missed.
+void rebind(order_ptr self, uint32_t i, int attempt) {
+  auto dir = find_directory(self->system());
+  if (!dir)
+    return;
+  self->request(dir, peer_timeout, resolve_atom::value, std::string{svc::venue},
+                self->state.snap.children[i].venue.value)
+    .then(
+      [self, i](caf::actor v) {
+        auto& st = self->state;
+        st.legs[i].venue = v;
+        caf::anon_send(caf::actor_cast<venue_actor>(v),
+                       venue_rebind{st.snap.id, i, st.snap.children[i].last_seq,
+                                    caf::actor_cast<caf::actor>(self)});
+      },
+      [self, i, attempt](caf::error& err) {
+        // The venue may still be starting (node restart): try again.
+        if (attempt < 50) {
+          self->delayed_send(self, 100ms, rebind_retry_atom::value, i, attempt + 1);
+          return;
+        }
+        self->state.log->error("order_id={} leg={} event=rebind_failed error={}",
+                               to_string(self->state.snap.id), i, log::q(describe(err)));
+      });
+}
+
 /// After a restart: continue from the last durable snapshot.
 void resume(order_ptr self, loaded_order& l) {
   auto& st = self->state;
@@ -491,25 +517,9 @@ void resume(order_ptr self, loaded_order& l) {
       route(self);
     return;
   }
-  auto dir = find_directory(self->system());
-  for (uint32_t i = 0; i < s.children.size(); ++i) {
-    if (leg_done(s.children[i]) || !dir)
-      continue;
-    self->request(dir, peer_timeout, resolve_atom::value, std::string{svc::venue},
-                  s.children[i].venue.value)
-      .then(
-        [self, i](caf::actor v) {
-          auto& st = self->state;
-          st.legs[i].venue = v;
-          caf::anon_send(caf::actor_cast<venue_actor>(v),
-                     venue_rebind{st.snap.id, i, st.snap.children[i].last_seq,
-                                  caf::actor_cast<caf::actor>(self)});
-        },
-        [self, i](caf::error& err) {
-          self->state.log->error("order_id={} leg={} event=rebind_failed error={}",
-                                 to_string(self->state.snap.id), i, log::q(describe(err)));
-        });
-  }
+  for (uint32_t i = 0; i < s.children.size(); ++i)
+    if (!leg_done(s.children[i]))
+      rebind(self, i, 0);
 }
 
 order_actor::behavior_type order_impl(order_ptr self, order_start args) {
@@ -521,6 +531,12 @@ order_actor::behavior_type order_impl(order_ptr self, order_start args) {
   if (st.args.gateway)
     caf::anon_send(st.args.gateway, order_bound{st.snap.id, st.snap.strategy, st.snap.clordid,
                                             caf::actor_cast<caf::actor>(self)});
+  if (st.args.recover) {
+    self->request(caf::actor_cast<store_actor>(st.args.store), store_timeout,
+                  load_order_atom::value, st.snap.id)
+      .then([self](loaded_order& l) { resume(self, l); },
+            [self](caf::error& e) { self->quit(e); });
+  } else {
   // The first write doubles as restart detection: refused as stale means a
   // previous incarnation of this order already wrote, so load what it left.
   ++st.f.sequence;
@@ -548,11 +564,13 @@ order_actor::behavior_type order_impl(order_ptr self, order_start args) {
           .then([self](loaded_order& l) { resume(self, l); },
                 [self](caf::error& e) { self->quit(e); });
       });
+  }
   return {
     [self](const venue_report& r) { on_report(self, r); },
     [self](const order_cancel_cmd& c) { on_cancel(self, c); },
     [self](const order_amend_cmd& c) { on_amend(self, c); },
     [self](get_state_atom) { return self->state.snap; },
+    [self](rebind_retry_atom, uint32_t leg, int attempt) { rebind(self, leg, attempt); },
     [self](crash_atom) {
       if (self->state.args.fault_injection)
         throw std::runtime_error("injected crash");

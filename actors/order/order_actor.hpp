@@ -39,9 +39,11 @@ struct order_start {
   caf::actor post_trade;
   uint64_t node_incarnation = 0;
   bool fault_injection = false;
+  /// Restart of the node: load the snapshot from the store and carry on.
+  bool recover = false;
 
   OM_FIELDS("om.order_start", order_start, snap, inst, strategy, gateway, risk, router, store,
-            post_trade, node_incarnation, fault_injection)
+            post_trade, node_incarnation, fault_injection, recover)
 };
 
 struct order_cancel_cmd {
@@ -78,13 +80,17 @@ struct order_gone {
   OM_FIELDS("om.order_gone", order_gone, id, strategy, clordid, status)
 };
 
+using rebind_retry_atom = caf::atom_constant<caf::atom("om_rebind")>;
+
 using order_actor = caf::typed_actor<
   caf::reacts_to<venue_report>,
   caf::reacts_to<order_cancel_cmd>,
   caf::reacts_to<order_amend_cmd>,
   caf::replies_to<get_state_atom>::with<order_snapshot>,
   // Fault injection (only when enabled in the node config): throws.
-  caf::reacts_to<crash_atom>>;
+  caf::reacts_to<crash_atom>,
+  // Internal: retry of a venue rebind after a restart.
+  caf::reacts_to<rebind_retry_atom, uint32_t, int>>;
 
 /// Start function for the order supervisor's pool: args = make_message(order_start).
 caf::expected<caf::actor> start_order_actor(caf::actor_system& sys, const caf::message& args);

@@ -61,7 +61,8 @@ submit_order make_good(caf::event_based_actor* self, demo_state& st) {
   auto& inst = *st.instruments[static_cast<size_t>(pick(st, 0, static_cast<int64_t>(st.instruments.size()) - 1))];
   submit_order x;
   x.strategy = strategy_id{st.opts.cfg.strategy};
-  x.clordid = client_order_id{st.opts.cfg.strategy + "-" + std::to_string(++st.next_id)};
+  x.clordid = client_order_id{st.opts.cfg.strategy + "-" + st.opts.run_tag + "-"
+                              + std::to_string(++st.next_id)};
   x.symbol = inst.symbol;
   x.side = pick(st, 0, 1) ? side::buy : side::sell;
   auto lot = inst.lot_size;

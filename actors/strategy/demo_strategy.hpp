@@ -48,6 +48,8 @@ struct demo_options {
   std::shared_ptr<const refdata_set> refdata;
   caf::actor gateway;
   caf::actor report_to;
+  /// Client order ids are "<strategy>-<run>-<n>": distinct per run.
+  std::string run_tag = "1";
   /// Give up waiting for terminal states this long after the last send.
   caf::timespan settle_timeout = std::chrono::seconds{20};
   /// Cancel still-resting orders this long after the last send.

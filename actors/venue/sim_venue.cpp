@@ -298,8 +298,9 @@ void on_rebind(venue_ptr self, const venue_rebind& req) {
   auto key = leg_key(req.id, req.leg);
   auto i = st.orders.find(key);
   if (i == st.orders.end()) {
-    // The order never reached us (lost between its write-ahead and the
-    // send): say so, so the order ends instead of waiting forever.
+    // We do not know the order: it never arrived (lost between its
+    // write-ahead and the send) or this venue restarted and lost its book.
+    // Like cancel-on-disconnect, it is canceled so the order can end.
     st.log->warn("venue={} order_id={} leg={} event=rebind_unknown", st.opts.cfg.id.value,
                  to_string(req.id), req.leg);
     auto& o = st.orders[key];
@@ -308,8 +309,9 @@ void on_rebind(venue_ptr self, const venue_rebind& req) {
     o.reply_to = req.reply_to;
     o.seq = req.last_seq;
     venue_report r;
-    r.kind = venue_report_kind::reject;
-    r.reason = "venue never received this order";
+    r.kind = venue_report_kind::canceled;
+    r.reason = "venue has no such order (never received, or the venue restarted)";
+    ++st.counters.cancels;
     mark_done(st, o);
     send_report(self, o, std::move(r));
     return;

@@ -252,6 +252,7 @@ int main(int argc, char** argv) {
       dem.refdata = *rd;
       dem.gateway = gw;
       dem.report_to = caf::actor_cast<caf::actor>(self);
+      dem.run_tag = std::to_string(*inc);
       spawn_demo_strategy(sys, dem);
       demo_result result;
       bool got = false;
