@@ -134,7 +134,7 @@ void reject(gw_ptr self, order_snapshot s, const caf::actor& reply_to, reject_co
     self, svc::store, "",
     [self, s, ev, reply_to, key](caf::actor store) {
       self->request(caf::actor_cast<store_actor>(store), 10s,
-                    persist_order{fence{self->state.opts.node_incarnation << 32, 1}, s})
+                    persist_order{fence{self->state.opts.node_incarnation << 32, 1}, s, {}})
         .then(
           [self, ev, reply_to, key](fence) {
             self->state.live.erase(key);
@@ -486,7 +486,7 @@ void recover_open_orders(gw_ptr self) {
     self, svc::store, "",
     [self](caf::actor store) {
       self->request(caf::actor_cast<store_actor>(store), 60s, load_open_atom::value,
-                    instrument_id{})
+                    instrument_id{}, true)
         .then(
           [self](std::vector<order_snapshot>& open) {
             auto& st = self->state;

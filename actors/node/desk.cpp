@@ -59,6 +59,7 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
     vo.levels = cfg.simulation.levels;
     vo.flow_interval = cfg.simulation.flow_interval;
     vo.seed = cfg.simulation.seed + ++n;
+    vo.incarnation = o.node_incarnation;
     venue_children.push_back(spec("venue-" + v.id.value, fn([vo](auto& s) {
                                     return spawn_sim_venue(s, vo);
                                   })));
@@ -102,7 +103,7 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
     risk_sup,
     venue_sup,
     spec("router", fn([cfg, seed = cfg.simulation.seed](auto& s) { return spawn_router(s, cfg, seed); })),
-    spec("post-trade", fn([db = o.db](auto& s) { return spawn_post_trade(s, db); })),
+    spec("post-trade", fn([](auto& s) { return spawn_post_trade(s); })),
     orders,
     spec("gateway", fn([go](auto& s) { return spawn_gateway(s, go); })),
   };

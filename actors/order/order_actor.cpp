@@ -67,6 +67,7 @@ struct order_actor_state {
   std::deque<pending_emit> to_emit;
   std::deque<std::pair<uint64_t, std::function<void()>>> after_durable;
   uint64_t persisting = 0;
+  std::vector<fill_record> pending_fills; // journaled with the next write
   bool finished = false;
   bool aborting = false; // a leg was rejected while others work: wind down
   std::shared_ptr<spdlog::logger> log = log::get("order");
@@ -103,17 +104,37 @@ order_event reject_event(const order_snapshot& s, event_kind kind, reject_code c
 
 void maybe_finish(order_ptr self);
 
-/// Writes the snapshot; events go out (and `then` runs) once it is durable.
+/// Tells risk what this order has traded so far (idempotent there).
+void sync_risk(order_ptr self, price last_px) {
+  auto& st = self->state;
+  if (st.args.risk && st.snap.state.cum_qty.is_positive())
+    caf::anon_send(caf::actor_cast<risk_actor>(st.args.risk),
+                   risk_fill{st.snap.id, st.snap.strategy, st.snap.state.side,
+                             st.snap.state.cum_qty, order_value(st.snap.state), last_px});
+}
+
+/// Writes the snapshot (and the fills it adds, atomically); events go out,
+/// fills reach risk and post-trade, and `then` runs once it is durable.
 void persist(order_ptr self, std::vector<order_event> evs, std::function<void()> then = {}) {
   auto& st = self->state;
   auto seq = ++st.f.sequence;
   for (auto& e : evs)
     st.to_emit.push_back(pending_emit{seq, std::move(e), st.args.strategy});
+  auto fills = std::move(st.pending_fills);
+  st.pending_fills.clear();
+  if (!fills.empty())
+    st.after_durable.emplace_back(seq, [self, fills] {
+      auto& st = self->state;
+      sync_risk(self, fills.back().px);
+      if (st.args.post_trade)
+        for (auto& f : fills)
+          caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade), f);
+    });
   if (then)
     st.after_durable.emplace_back(seq, std::move(then));
   ++st.persisting;
   auto store = caf::actor_cast<store_actor>(st.args.store);
-  self->request(store, store_timeout, persist_order{st.f, st.snap})
+  self->request(store, store_timeout, persist_order{st.f, st.snap, std::move(fills)})
     .then(
       [self](fence done) {
         auto& st = self->state;
@@ -315,10 +336,7 @@ void on_report(order_ptr self, const venue_report& r) {
         e.last_px = r.last_px;
         e.late = t.late;
         evs.push_back(std::move(e));
-        if (st.args.risk)
-          caf::anon_send(caf::actor_cast<risk_actor>(st.args.risk),
-                     risk_fill{s.id, s.strategy, s.state.side, r.last_qty, r.last_px});
-        if (st.args.post_trade) {
+        {
           fill_record f;
           f.exec_id = r.exec_id;
           f.order = s.id;
@@ -334,7 +352,7 @@ void on_report(order_ptr self, const venue_report& r) {
           f.received_ns = wall_clock_ns();
           f.arrival_px = s.arrival_px;
           f.late = t.late;
-          caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade), std::move(f));
+          st.pending_fills.push_back(std::move(f));
         }
       }
       break;
@@ -508,6 +526,8 @@ void resume(order_ptr self, loaded_order& l) {
                to_string(st.snap.id), to_string(st.snap.state.status), st.snap.children.size(),
                st.f.incarnation);
   auto& s = st.snap;
+  // Fills durable before the crash may not have reached risk yet.
+  sync_risk(self, price{});
   if (is_terminal(s.state.status) && all_legs_done(s)) {
     maybe_finish(self);
     return;
@@ -542,7 +562,7 @@ order_actor::behavior_type order_impl(order_ptr self, order_start args) {
   ++st.f.sequence;
   ++st.persisting;
   self->request(caf::actor_cast<store_actor>(st.args.store), store_timeout,
-                persist_order{st.f, st.snap})
+                persist_order{st.f, st.snap, {}})
     .then(
       [self](fence) {
         auto& st = self->state;

@@ -2,7 +2,6 @@
 
 #include "actors/directory/directory.hpp"
 #include "runtime/log/log.hpp"
-#include "runtime/store/store.hpp"
 
 #include <caf/all.hpp>
 
@@ -15,9 +14,6 @@ namespace {
 
 struct post_trade_state {
   static inline const char* name = "om.post_trade";
-  std::shared_ptr<store> db;
-  std::optional<table_writer> journal;
-  uint64_t journal_seq = 0;
   post_trade_report totals;
   int64_t slippage_sum = 0;
   std::map<std::string, venue_perf> venues;
@@ -45,14 +41,8 @@ double percentile_us(std::vector<int64_t>& v, double q) {
   return static_cast<double>(v[k]) / 1000.0;
 }
 
-void on_fill(pt_ptr self, fill_record& f) {
+void on_fill(pt_ptr self, const fill_record& f) {
   auto& st = self->state;
-  f.sequence = ++st.journal_seq;
-  if (st.journal) {
-    if (auto err = st.journal->put(u64_key(f.sequence), fence{1, f.sequence}, f, f.received_ns))
-      st.log->error("order_id={} exec_id={} event=journal_failed error={}", to_string(f.order),
-                    f.exec_id, log::q(describe(err)));
-  }
   ++st.totals.fills;
   st.totals.late_fills += f.late ? 1 : 0;
   auto n = notional(f.px, f.qty);
@@ -113,24 +103,10 @@ post_trade_report report(pt_ptr self) {
   return r;
 }
 
-post_trade_actor::behavior_type post_trade_impl(pt_ptr self, std::shared_ptr<store> db) {
-  auto& st = self->state;
-  st.db = std::move(db);
-  if (st.db) {
-    auto w = st.db->claim(table::journal, "post-trade");
-    if (!w) {
-      // Ends the actor before it handles anything; its supervisor decides.
-      st.log->error("event=claim_failed table=journal error={}", log::q(describe(w.error())));
-      self->quit(w.error());
-    } else {
-      st.journal.emplace(std::move(*w));
-      if (auto last = st.db->last_key(table::journal))
-        st.journal_seq = u64_from_key(*last);
-    }
-  }
+post_trade_actor::behavior_type post_trade_impl(pt_ptr self) {
   register_self(self, svc::post_trade, "");
   return {
-    [self](fill_record& f) { on_fill(self, f); },
+    [self](const fill_record& f) { on_fill(self, f); },
     [self](const venue_ack_sample& s) {
       auto& v = self->state.venues[s.venue.value];
       v.venue = s.venue;
@@ -144,8 +120,8 @@ post_trade_actor::behavior_type post_trade_impl(pt_ptr self, std::shared_ptr<sto
 
 } // namespace
 
-caf::actor spawn_post_trade(caf::actor_system& sys, std::shared_ptr<store> db) {
-  return caf::actor_cast<caf::actor>(sys.spawn(post_trade_impl, std::move(db)));
+caf::actor spawn_post_trade(caf::actor_system& sys) {
+  return caf::actor_cast<caf::actor>(sys.spawn(post_trade_impl));
 }
 
 } // namespace om

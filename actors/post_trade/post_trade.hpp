@@ -1,7 +1,9 @@
 #pragma once
-// Post-trade: the fill journal (single writer of the journal table),
-// arrival-price slippage per order, per-venue counters and per-stage latency
-// of finished orders, answered by message.
+// Post-trade: reads the fill journal (written by the store actor in the same
+// atomic write as the order it belongs to, so it always matches the orders),
+// keeps arrival-price slippage per order, per-venue counters and per-stage
+// latency of finished orders, answered by message. Order actors send it each
+// fill once it is durable.
 
 #include "actors/common/atoms.hpp"
 #include "runtime/model/records.hpp"
@@ -11,8 +13,6 @@
 #include <memory>
 
 namespace om {
-
-class store;
 
 /// A finished order's final snapshot.
 struct order_finished {
@@ -71,13 +71,12 @@ struct post_trade_report {
 };
 
 using post_trade_actor = caf::typed_actor<
-  // Journals a fill (durably) and counts it.
+  // A durable fill.
   caf::reacts_to<fill_record>,
   caf::reacts_to<venue_ack_sample>,
   caf::reacts_to<order_finished>,
   caf::replies_to<stats_atom>::with<post_trade_report>>;
 
-/// With a store, it claims the journal table; without, it keeps counters only.
-caf::actor spawn_post_trade(caf::actor_system& sys, std::shared_ptr<store> db);
+caf::actor spawn_post_trade(caf::actor_system& sys);
 
 } // namespace om

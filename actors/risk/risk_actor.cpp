@@ -8,9 +8,15 @@
 #include <caf/all.hpp>
 
 #include <chrono>
+#include <map>
 #include <unordered_map>
 
 namespace om {
+
+money order_value(const order_state& s) {
+  constexpr int128 down = static_cast<int128>(price::scale) * quantity::scale / money::scale;
+  return money::from_raw(static_cast<int64_t>(div_round(s.cum_value(), down)));
+}
 
 namespace {
 
@@ -26,6 +32,8 @@ struct reservation {
   strategy_id strategy;
   om::side side;
   quantity remaining;
+  quantity applied_qty; // fills applied for this order
+  money applied_value;
 };
 
 struct risk_state {
@@ -71,7 +79,7 @@ risk_verdict_msg check(risk_ptr self, const risk_check_request& req) {
     return not_ready(self);
   auto v = st.book->check_and_reserve(req.strategy, req.side, req.type, req.qty, req.px, t0);
   if (v.approved())
-    st.reservations[req.id.value] = reservation{req.strategy, req.side, req.qty};
+    st.reservations[req.id.value] = reservation{req.strategy, req.side, req.qty, {}, {}};
   else
     st.log->warn("order_id={} strategy={} instrument={} event=risk_denied code={} detail={}",
                  to_string(req.id), req.strategy.value, st.book->inst().id.value,
@@ -92,17 +100,30 @@ risk_verdict_msg amend(risk_ptr self, const risk_amend_request& req) {
   } else {
     st.book->release(req.strategy, req.side, current - req.new_leaves);
   }
-  if (v.approved())
-    st.reservations[req.id.value] = reservation{req.strategy, req.side, req.new_leaves};
+  if (v.approved()) {
+    auto& r = st.reservations[req.id.value];
+    r.strategy = req.strategy;
+    r.side = req.side;
+    r.remaining = req.new_leaves;
+  }
   return risk_verdict_msg{v.code, std::move(v.message), mono_ns() - t0, st.book->reference()};
 }
 
 void on_fill(risk_ptr self, const risk_fill& f) {
   auto& st = self->state;
-  st.book->on_fill(f.strategy, f.side, f.qty, f.px);
-  // The book took the fill out of the aggregate reservation; mirror it here.
-  if (auto i = st.reservations.find(f.id.value); i != st.reservations.end())
-    i->second.remaining = std::max(quantity{}, i->second.remaining - f.qty);
+  auto i = st.reservations.find(f.id.value);
+  if (i == st.reservations.end()) // e.g. risk was bypassed: track it from here
+    i = st.reservations.emplace(f.id.value, reservation{f.strategy, f.side, {}, {}, {}}).first;
+  auto& r = i->second;
+  auto dq = f.cum_qty - r.applied_qty;
+  if (!dq.is_positive())
+    return; // seen already
+  auto dv = f.cum_value - r.applied_value;
+  r.applied_qty = f.cum_qty;
+  r.applied_value = f.cum_value;
+  // The book takes the fill out of the aggregate reservation; mirror it here.
+  st.book->apply_fill(f.strategy, f.side, dq, dv, f.last_px);
+  r.remaining = std::max(quantity{}, r.remaining - dq);
   persist(self, f.strategy);
 }
 
@@ -117,7 +138,45 @@ void on_release(risk_ptr self, const risk_release& r) {
   persist(self, s);
 }
 
-/// Restores positions and rebuilds reservations from open orders.
+/// Rebuilds positions from every order of the instrument (the store's source
+/// of truth) and reservations from the open ones, then writes the positions.
+void rebuild(risk_ptr self, std::vector<order_snapshot>& orders) {
+  auto& st = self->state;
+  std::map<std::string, position_snapshot> pos;
+  for (auto& o : orders) {
+    auto& s = o.state;
+    auto& p = pos[o.strategy.value];
+    p.strategy = o.strategy;
+    p.instrument = st.book->inst().id;
+    auto value = order_value(s);
+    if (s.side == side::buy) {
+      p.net_qty += s.cum_qty;
+      p.bought_qty += s.cum_qty;
+      p.buy_value += value;
+    } else {
+      p.net_qty -= s.cum_qty;
+      p.sold_qty += s.cum_qty;
+      p.sell_value += value;
+    }
+    if (is_terminal(s.status))
+      continue;
+    // What the order may still trade: its leaves, or more if a replace
+    // raising the quantity is in flight.
+    auto left = s.leaves_qty;
+    if (s.status == ord_status::pending_replace && s.pending_qty - s.cum_qty > left)
+      left = s.pending_qty - s.cum_qty;
+    (s.side == side::buy ? p.reserved_buy_qty : p.reserved_sell_qty) += left;
+    st.reservations[o.id.value] = reservation{o.strategy, s.side, left, s.cum_qty, value};
+  }
+  for (auto& [_, p] : pos) {
+    st.book->restore(p);
+    persist(self, p.strategy);
+  }
+  st.ready = true;
+  st.log->info("instrument={} event=restored orders={} strategies={} open_orders={}",
+               st.book->inst().id.value, orders.size(), pos.size(), st.reservations.size());
+}
+
 void restore(risk_ptr self) {
   auto& st = self->state;
   auto inst = st.book->inst().id;
@@ -125,36 +184,9 @@ void restore(risk_ptr self) {
     .then(
       [self, inst](uint64_t inc) {
         self->state.next = fence{inc, 0};
-        self->request(self->state.store, 30s, load_pos_atom::value, inst)
-          .then(
-            [self, inst](std::vector<position_snapshot>& ps) {
-              for (auto& p : ps) {
-                // Reservations are rebuilt from open orders below.
-                p.reserved_buy_qty = quantity{};
-                p.reserved_sell_qty = quantity{};
-                self->state.book->restore(p);
-              }
-              self->request(self->state.store, 30s, load_open_atom::value, inst)
-                .then(
-                  [self, n = ps.size()](std::vector<order_snapshot>& open) {
-                    auto& st = self->state;
-                    for (auto& o : open) {
-                      // What the order may still trade: its leaves, or more
-                      // if a replace raising the quantity is in flight.
-                      auto left = o.state.leaves_qty;
-                      if (o.state.status == ord_status::pending_replace
-                          && o.state.pending_qty - o.state.cum_qty > left)
-                        left = o.state.pending_qty - o.state.cum_qty;
-                      st.book->add_reservation(o.strategy, o.state.side, left);
-                      st.reservations[o.id.value] = reservation{o.strategy, o.state.side, left};
-                    }
-                    st.ready = true;
-                    st.log->info("instrument={} event=restored positions={} open_orders={}",
-                                 st.book->inst().id.value, n, open.size());
-                  },
-                  [self](caf::error& err) { self->quit(err); });
-            },
-            [self](caf::error& err) { self->quit(err); });
+        self->request(self->state.store, 60s, load_open_atom::value, inst, false)
+          .then([self](std::vector<order_snapshot>& orders) { rebuild(self, orders); },
+                [self](caf::error& err) { self->quit(err); });
       },
       [self](caf::error& err) { self->quit(err); });
 }

@@ -1,14 +1,16 @@
 #pragma once
 // One risk actor per instrument: the single owner of that instrument's
 // positions and reservations. Gateways ask it to check and reserve; order
-// actors report fills and releases. It restores positions from the store and
-// rebuilds reservations from the instrument's open orders when it starts.
+// actors report fills (as cumulative figures per order) and releases. When it
+// starts it rebuilds positions from the instrument's orders in the store (the
+// source of truth) and reservations from the open ones.
 
 #include "actors/common/atoms.hpp"
 #include "actors/common/reject.hpp"
 #include "actors/gateway/strategy_api.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/model/instrument.hpp"
+#include "runtime/model/order_state.hpp"
 #include "runtime/model/records.hpp"
 
 #include <caf/typed_actor.hpp>
@@ -47,15 +49,22 @@ struct risk_verdict_msg {
   OM_FIELDS("om.risk_verdict", risk_verdict_msg, code, message, check_ns, reference)
 };
 
+/// An order's fills so far: the risk actor applies what it has not seen yet
+/// (cum_qty and cum_value minus what it applied for this order), so
+/// duplicates and catch-ups after a restart are harmless.
 struct risk_fill {
   order_id id;
   strategy_id strategy;
   om::side side = side::buy;
-  quantity qty;
-  price px;
+  quantity cum_qty;
+  money cum_value;
+  price last_px;
 
-  OM_FIELDS("om.risk_fill", risk_fill, id, strategy, side, qty, px)
+  OM_FIELDS("om.risk_fill", risk_fill, id, strategy, side, cum_qty, cum_value, last_px)
 };
+
+/// Money value of an order's exact fill value (price raw * qty raw).
+money order_value(const order_state& s);
 
 struct risk_release {
   order_id id;

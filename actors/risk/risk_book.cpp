@@ -93,19 +93,25 @@ risk_verdict risk_book::check_amend(const strategy_id& s, side sd, ord_type type
 }
 
 void risk_book::on_fill(const strategy_id& s, side sd, quantity qty, price px) {
+  apply_fill(s, sd, qty, notional(px, qty), px);
+}
+
+void risk_book::apply_fill(const strategy_id& s, side sd, quantity dqty, money dvalue,
+                           price last_px) {
   auto& p = pos_[s.value];
   auto& reserved = sd == side::buy ? p.reserved_buy : p.reserved_sell;
-  reserved = std::max(quantity{}, reserved - qty); // late fills may exceed the reservation
+  reserved = std::max(quantity{}, reserved - dqty);
   if (sd == side::buy) {
-    p.net += qty;
-    p.bought += qty;
-    p.buy_value += notional(px, qty);
+    p.net += dqty;
+    p.bought += dqty;
+    p.buy_value += dvalue;
   } else {
-    p.net -= qty;
-    p.sold += qty;
-    p.sell_value += notional(px, qty);
+    p.net -= dqty;
+    p.sold += dqty;
+    p.sell_value += dvalue;
   }
-  reference_ = px;
+  if (last_px.is_positive())
+    reference_ = last_px;
 }
 
 void risk_book::release(const strategy_id& s, side sd, quantity qty) {

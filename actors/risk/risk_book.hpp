@@ -50,6 +50,10 @@ public:
   /// A fill: moves quantity from reserved to the position.
   void on_fill(const strategy_id& s, side sd, quantity qty, price px);
 
+  /// A fill given as what it adds to the order: `dqty` traded for `dvalue`
+  /// in total; the last trade price becomes the reference.
+  void apply_fill(const strategy_id& s, side sd, quantity dqty, money dvalue, price last_px);
+
   /// Adds a reservation without checks (rebuilding from open orders).
   void add_reservation(const strategy_id& s, side sd, quantity qty) {
     auto& p = pos_[s.value];

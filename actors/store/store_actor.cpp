@@ -27,8 +27,9 @@ struct pending_write {
 struct store_state {
   static inline const char* name = "om.store";
   std::shared_ptr<store> db;
-  std::optional<table_writer> orders, positions, audit;
-  write_batch order_batch, position_batch;
+  std::optional<table_writer> orders, journal, positions, audit;
+  write_batch order_batch, journal_batch, position_batch;
+  uint64_t journal_seq = 0;
   std::vector<pending_write> pending;
   bool flush_scheduled = false;
   uint64_t audit_seq = 0;
@@ -42,8 +43,12 @@ using store_ptr = store_actor::stateful_pointer<store_state>;
 void flush(store_ptr self) {
   auto& st = self->state;
   st.flush_scheduled = false;
-  auto order_err = st.orders->commit(st.order_batch);
+  // Orders and the fills they add: one atomic write.
+  auto order_err = table_writer::commit_all({{&*st.orders, &st.order_batch},
+                                             {&*st.journal, &st.journal_batch}});
   auto pos_err = st.positions->commit(st.position_batch);
+  if (!order_err)
+    st.stats.fills += st.journal_batch.size();
   if (order_err)
     st.log->error("event=batch_failed table=orders records={} error={}", st.order_batch.size(),
                   log::q(describe(order_err)));
@@ -53,6 +58,7 @@ void flush(store_ptr self) {
   st.stats.records += st.order_batch.size() + st.position_batch.size();
   ++st.stats.batches;
   st.order_batch.clear();
+  st.journal_batch.clear();
   st.position_batch.clear();
   auto waiting = std::move(st.pending);
   st.pending.clear();
@@ -79,6 +85,7 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
   auto& st = self->state;
   st.db = std::move(db);
   for (auto [t, slot] : {std::pair{table::orders, &st.orders},
+                         std::pair{table::journal, &st.journal},
                          std::pair{table::positions, &st.positions},
                          std::pair{table::audit, &st.audit}}) {
     auto w = st.db->claim(t, "store-actor");
@@ -92,11 +99,28 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
   }
   if (auto last = st.db->last_key(table::audit))
     st.audit_seq = u64_from_key(*last);
+  if (auto last = st.db->last_key(table::journal))
+    st.journal_seq = u64_from_key(*last);
   register_self(self, svc::store, "");
+  // Whatever is batched when we are told to stop is written first.
+  self->set_exit_handler([self](caf::exit_msg& m) {
+    if (!self->state.pending.empty())
+      flush(self);
+    self->quit(m.reason);
+  });
   return {
     [self](persist_order& x) -> caf::result<fence> {
       auto& st = self->state;
-      st.order_batch.put(order_key(x.snap.id), x.fence, x.snap, now_ns());
+      auto key = order_key(x.snap.id);
+      // A stale fence is answered now, so it cannot spoil the batch.
+      if (auto err = st.orders->check(key, x.fence))
+        return err;
+      auto t = now_ns();
+      st.order_batch.put(key, x.fence, x.snap, t);
+      for (auto& f : x.fills) {
+        f.sequence = ++st.journal_seq;
+        st.journal_batch.put(u64_key(f.sequence), fence{1, f.sequence}, f, t);
+      }
       auto rp = self->make_response_promise<fence>();
       st.pending.push_back(pending_write{table::orders, rp, x.fence});
       schedule_flush(self);
@@ -128,11 +152,13 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
         return std::move(r.error());
       return loaded_order{r->envelope.fence, std::move(r->record)};
     },
-    [self](load_open_atom, const instrument_id& inst) -> caf::result<std::vector<order_snapshot>> {
+    [self](load_open_atom, const instrument_id& inst,
+           bool open_only) -> caf::result<std::vector<order_snapshot>> {
       std::vector<order_snapshot> out;
       auto err = self->state.db->scan<order_snapshot>(
         table::orders, "", [&](std::string_view, stored<order_snapshot>& r) {
-          if (is_open(r.record.state.status) && (inst.empty() || r.record.instrument == inst))
+          if ((!open_only || is_open(r.record.state.status))
+              && (inst.empty() || r.record.instrument == inst))
             out.push_back(std::move(r.record));
           return true;
         });
@@ -159,6 +185,7 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
       return *r;
     },
     [self](flush_atom) { flush(self); },
+    [self](stats_atom) { return self->state.stats; },
   };
 }
 

@@ -1,10 +1,13 @@
 #pragma once
-// The single writer of the orders, positions and audit tables of a node.
-// Order and risk actors send it their snapshots; it batches every write that
-// arrived before it gets to flush (a message it sends itself when a batch
-// opens), commits the batch in one RocksDB write and only then replies, so
-// callers report a state only once it is durable. A write refused by fencing
-// or failed by RocksDB is answered with that error.
+// The single writer of the orders, journal, positions and audit tables of a
+// node. Order and risk actors send it their snapshots; it batches every write
+// that arrived before it gets to flush (a message it sends itself when a
+// batch opens), commits the batch in one RocksDB write and only then replies,
+// so callers report a state only once it is durable. An order snapshot and
+// the fills it adds to the journal land in the same atomic write, so the
+// journal always matches the orders. A stale fence is answered at once
+// (the batch is not spoiled); a failed RocksDB write fails every caller of
+// that batch.
 
 #include "actors/common/atoms.hpp"
 #include "runtime/model/records.hpp"
@@ -21,8 +24,10 @@ class store;
 struct persist_order {
   om::fence fence;
   order_snapshot snap;
+  /// Fills this state change adds (journaled with the snapshot).
+  std::vector<fill_record> fills;
 
-  OM_FIELDS("om.persist_order", persist_order, fence, snap)
+  OM_FIELDS("om.persist_order", persist_order, fence, snap, fills)
 };
 
 struct persist_position {
@@ -39,6 +44,14 @@ struct loaded_order {
   OM_FIELDS("om.loaded_order", loaded_order, fence, snap)
 };
 
+struct store_actor_stats {
+  uint64_t batches = 0;
+  uint64_t records = 0;
+  uint64_t fills = 0;
+
+  OM_FIELDS("om.store_actor_stats", store_actor_stats, batches, records, fills)
+};
+
 using store_actor = caf::typed_actor<
   // Replies with the committed fence. Errors: stale_write, store_write_failed.
   caf::replies_to<persist_order>::with<fence>,
@@ -47,19 +60,18 @@ using store_actor = caf::typed_actor<
   caf::replies_to<audit_record>::with<uint64_t>,
   // Errors: not_found, corrupt_record.
   caf::replies_to<load_order_atom, order_id>::with<loaded_order>,
-  // Orders not in a terminal state (all instruments when the id is empty).
-  caf::replies_to<load_open_atom, instrument_id>::with<std::vector<order_snapshot>>,
+  // Orders of an instrument (all instruments when the id is empty); only the
+  // non-terminal ones when the flag is set.
+  caf::replies_to<load_open_atom, instrument_id, bool>::with<std::vector<order_snapshot>>,
   caf::replies_to<load_pos_atom, instrument_id>::with<std::vector<position_snapshot>>,
   caf::replies_to<next_inc_atom, std::string>::with<uint64_t>,
-  caf::reacts_to<flush_atom>>;
+  caf::reacts_to<flush_atom>,
+  // Fills journaled so far (sequence order), for post-trade queries.
+  caf::replies_to<stats_atom>::with<store_actor_stats>>;
 
-struct store_actor_stats {
-  uint64_t batches = 0;
-  uint64_t records = 0;
-};
 
-/// Spawns the store actor; it claims the orders, positions and audit tables
-/// of `db` (fails with already_owned if another owner holds one).
+/// Spawns the store actor; it claims the orders, journal, positions and audit
+/// tables of `db` (fails with already_owned if another owner holds one).
 caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<store> db);
 
 } // namespace om

@@ -29,7 +29,8 @@ struct tracked {
 struct demo_state {
   static inline const char* name = "om.demo_strategy";
   demo_options opts;
-  std::mt19937_64 rng;
+  std::mt19937_64 rng;       // order generation: same seed, same orders
+  std::mt19937_64 rng_later; // cancels and amends: depends on event timing
   std::vector<const instrument*> instruments;
   std::unordered_map<std::string, tracked> orders; // by clordid
   std::vector<std::string> sent_ids;
@@ -55,6 +56,14 @@ double uniform(demo_state& st) {
 
 int64_t pick(demo_state& st, int64_t lo, int64_t hi) {
   return std::uniform_int_distribution<int64_t>{lo, hi}(st.rng);
+}
+
+double uniform_later(demo_state& st) {
+  return std::uniform_real_distribution<double>{0.0, 1.0}(st.rng_later);
+}
+
+int64_t pick_later(demo_state& st, int64_t lo, int64_t hi) {
+  return std::uniform_int_distribution<int64_t>{lo, hi}(st.rng_later);
 }
 
 submit_order make_good(caf::event_based_actor* self, demo_state& st) {
@@ -156,12 +165,12 @@ void on_tick(caf::event_based_actor* self, demo_state& st) {
 }
 
 void schedule_followups(caf::event_based_actor* self, demo_state& st, const std::string& id) {
-  if (uniform(st) < st.opts.cfg.cancel_ratio)
-    self->delayed_send(self, std::chrono::milliseconds{pick(st, 1, 40)}, later_atom::value, id,
-                       true);
-  else if (uniform(st) < st.opts.cfg.amend_ratio)
-    self->delayed_send(self, std::chrono::milliseconds{pick(st, 1, 30)}, later_atom::value, id,
-                       false);
+  if (uniform_later(st) < st.opts.cfg.cancel_ratio)
+    self->delayed_send(self, std::chrono::milliseconds{pick_later(st, 1, 40)}, later_atom::value,
+                       id, true);
+  else if (uniform_later(st) < st.opts.cfg.amend_ratio)
+    self->delayed_send(self, std::chrono::milliseconds{pick_later(st, 1, 30)}, later_atom::value,
+                       id, false);
 }
 
 void on_later(caf::event_based_actor* self, demo_state& st, const std::string& id, bool cancel) {
@@ -179,7 +188,7 @@ void on_later(caf::event_based_actor* self, demo_state& st, const std::string& i
   ++st.result.amends_sent;
   amend_order a{o.strategy, o.clordid, i->second.order_qty, o.px, caf::actor_cast<caf::actor>(self)};
   auto inst = st.opts.refdata->resolve(o.symbol);
-  if (inst && pick(st, 0, 1))
+  if (inst && pick_later(st, 0, 1))
     a.px = o.side == side::buy ? o.px + (*inst)->tick_size : o.px - (*inst)->tick_size;
   else if (inst)
     a.qty = i->second.order_qty + (*inst)->lot_size;
@@ -211,11 +220,25 @@ void on_event(caf::event_based_actor* self, demo_state& st, const order_event& e
   if (i == st.orders.end() || e.strategy.value != st.opts.cfg.strategy)
     return;
   auto& t = i->second;
+  if (e.kind == event_kind::duplicate && !t.accepted) {
+    // An order from an earlier run (or before a restart): its events go to
+    // whoever sent it first, so do not wait for it.
+    t.terminal = true;
+    maybe_report(self, st);
+    return;
+  }
   if (e.kind == event_kind::duplicate || e.kind == event_kind::cancel_rejected
       || e.kind == event_kind::replace_rejected)
     return; // these report, they do not move the order
-  if (e.kind == event_kind::rejected && e.stage == reject_stage::idempotency)
-    return; // a reuse of the id was refused; the original order is untouched
+  if (e.kind == event_kind::rejected && e.stage == reject_stage::idempotency) {
+    // A reuse of the id was refused; the original order is untouched. If we
+    // never saw that original (an earlier run's), stop waiting for it.
+    if (!t.accepted) {
+      t.terminal = true;
+      maybe_report(self, st);
+    }
+    return;
+  }
   t.status = e.status;
   t.order_qty = e.order_qty;
   t.cum_qty = e.cum_qty;
@@ -255,6 +278,7 @@ caf::actor spawn_demo_strategy(caf::actor_system& sys, demo_options opts) {
     auto& st = self->state;
     st.opts = opts;
     st.rng.seed(opts.cfg.seed);
+    st.rng_later.seed(opts.cfg.seed * 7919 + 1);
     for (auto& s : opts.cfg.symbols) {
       auto r = opts.refdata->resolve(s);
       if (r)

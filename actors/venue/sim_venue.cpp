@@ -183,7 +183,8 @@ void publish(venue_ptr self, std::vector<venue::exec>& out) {
         r.last_px = e.last_px;
         r.liq = e.maker ? liquidity::maker : liquidity::taker;
         r.fee = fee_for(st.opts.cfg, e.last_px, e.last_qty, e.maker);
-        r.exec_id = st.opts.cfg.id.value + "-E" + std::to_string(st.next_exec++);
+        r.exec_id = st.opts.cfg.id.value + "-" + std::to_string(st.opts.incarnation) + "-E"
+                    + std::to_string(st.next_exec++);
         ++st.counters.fills;
         if (e.leaves_qty.is_zero())
           mark_done(st, o);

@@ -24,6 +24,8 @@ struct sim_venue_options {
   caf::timespan flow_interval = std::chrono::milliseconds{10};
   /// Seed of the venue's random generator.
   uint64_t seed = 1;
+  /// Part of every exec id, so ids stay unique across restarts.
+  uint64_t incarnation = 1;
 };
 
 caf::actor spawn_sim_venue(caf::actor_system& sys, sim_venue_options opts);

@@ -201,12 +201,9 @@ caf::expected<fence> table_writer::current_fence(const std::string& key) {
   return f;
 }
 
-caf::error table_writer::commit(const write_batch& b) {
-  if (b.empty())
-    return caf::none;
-  // Check every fence first (including repeats of a key inside the batch):
-  // the batch lands whole or not at all.
-  std::unordered_map<std::string, fence> pending;
+caf::error table_writer::check_fences(const write_batch& b,
+                                      std::unordered_map<std::string, fence>& pending) {
+  // Repeats of a key inside the batch must move forward too.
   for (auto& e : b.entries_) {
     fence prev;
     if (auto i = pending.find(e.key); i != pending.end()) {
@@ -223,25 +220,53 @@ caf::error table_writer::commit(const write_batch& b) {
                           + " is not newer than stored " + to_string(prev));
     pending[e.key] = e.f;
   }
-  rocksdb::WriteBatch wb;
-  auto h = store_->handle(table_);
-  for (auto& e : b.entries_)
-    wb.Put(h, e.key, e.bytes);
-  rocksdb::WriteOptions wo;
-  wo.sync = store_->options().sync;
-  auto st = store_->db()->Write(wo, &wb);
-  if (!st.ok()) {
-    // Unknown outcome: forget what we believed about these keys.
-    for (auto& e : b.entries_)
-      fences_.erase(e.key);
-    return from_status(errc::store_write_failed,
-                       std::string{"write "} + std::to_string(b.size()) + " record(s) to "
-                         + to_string(table_),
-                       st);
+  return caf::none;
+}
+
+caf::error table_writer::commit(const write_batch& b) {
+  return commit_all({{this, &b}});
+}
+
+caf::error table_writer::commit_all(
+  std::vector<std::pair<table_writer*, const write_batch*>> parts) {
+  // Check every fence first: the write lands whole or not at all.
+  std::vector<std::unordered_map<std::string, fence>> pending(parts.size());
+  size_t total = 0;
+  store* st = nullptr;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    auto [w, b] = parts[i];
+    if (st && w->store_.get() != st)
+      return make_error(errc::invalid_argument, "commit_all: writers of different stores");
+    st = w->store_.get();
+    total += b->size();
+    if (auto err = w->check_fences(*b, pending[i]))
+      return err;
   }
-  for (auto& [k, f] : pending)
-    fences_[k] = f;
-  writes_ += b.size();
+  if (total == 0)
+    return caf::none;
+  rocksdb::WriteBatch wb;
+  for (auto [w, b] : parts) {
+    auto h = st->handle(w->table_);
+    for (auto& e : b->entries_)
+      wb.Put(h, e.key, e.bytes);
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = st->options().sync;
+  auto status = st->db()->Write(wo, &wb);
+  if (!status.ok()) {
+    // Unknown outcome: forget what we believed about these keys.
+    for (auto [w, b] : parts)
+      for (auto& e : b->entries_)
+        w->fences_.erase(e.key);
+    return from_status(errc::store_write_failed,
+                       "write " + std::to_string(total) + " record(s)", status);
+  }
+  for (size_t i = 0; i < parts.size(); ++i) {
+    auto w = parts[i].first;
+    for (auto& [k, f] : pending[i])
+      w->fences_[k] = f;
+    w->writes_ += parts[i].second->size();
+  }
   return caf::none;
 }
 

@@ -191,6 +191,23 @@ public:
   /// each fence; if any fence is stale nothing is written. `b` is left intact.
   caf::error commit(const write_batch& b);
 
+  /// Commits several writers' batches in one atomic RocksDB write (e.g. an
+  /// order snapshot and the fills it adds). All fences are checked first;
+  /// one stale entry refuses everything. The writers must share one store.
+  static caf::error commit_all(std::vector<std::pair<table_writer*, const write_batch*>> parts);
+
+  /// errc::stale_write if `f` would be refused for `key` now (no write).
+  caf::error check(std::string_view key, fence f) {
+    auto cur = current_fence(std::string{key});
+    if (!cur)
+      return std::move(cur.error());
+    if (!(*cur < f))
+      return make_error(errc::stale_write, store::describe_key(table_, key) + ": fence "
+                                             + to_string(f) + " is not newer than stored "
+                                             + to_string(*cur));
+    return caf::none;
+  }
+
   /// Deletes `key` (fence-checked like a write).
   caf::error erase(std::string_view key, fence f);
 
@@ -205,6 +222,8 @@ private:
   friend class store;
   table_writer(std::shared_ptr<store> st, table t) : store_(std::move(st)), table_(t) {}
   caf::expected<fence> current_fence(const std::string& key);
+  /// Checks the fences of `b`; on success fills `pending` with the new ones.
+  caf::error check_fences(const write_batch& b, std::unordered_map<std::string, fence>& pending);
   caf::error put_new(std::string_view key, fence f, std::string bytes);
 
   std::shared_ptr<store> store_;

@@ -36,6 +36,7 @@ struct cli_options {
   int64_t rate = -1;
   int64_t seed = -1;
   bool hold = false; // keep running after the demo (until killed)
+  std::string run_tag; // demo client order ids: "<strategy>-<tag>-<n>"
 };
 
 template <class Handle, class... Ts>
@@ -172,6 +173,8 @@ int main(int argc, char** argv) {
   app.add_option("--rate", cli.rate, "override [demo] rate (orders/s, 0 = flat out)");
   app.add_option("--seed", cli.seed, "override [demo] seed");
   app.add_flag("--hold", cli.hold, "keep running after the demo until killed");
+  app.add_option("--run-tag", cli.run_tag,
+                 "demo client order id tag (default: the node incarnation); reuse one to resend a run's ids");
   CLI11_PARSE(app, argc, argv);
 
   auto cfg = load_node_config(cli.config);
@@ -252,7 +255,7 @@ int main(int argc, char** argv) {
       dem.refdata = *rd;
       dem.gateway = gw;
       dem.report_to = caf::actor_cast<caf::actor>(self);
-      dem.run_tag = std::to_string(*inc);
+      dem.run_tag = cli.run_tag.empty() ? std::to_string(*inc) : cli.run_tag;
       spawn_demo_strategy(sys, dem);
       demo_result result;
       bool got = false;
