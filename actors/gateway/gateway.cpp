@@ -350,10 +350,8 @@ void on_submit(gw_ptr self, const submit_order& x) {
   // 0. Idempotency, durably, before anything else.
   auto key = idempotency_key(x.strategy, x.clordid);
   auto digest = terms_digest(x);
-  if (auto i = st.live.find(key); i != st.live.end()) {
-    idempotency_record rec{x.strategy, x.clordid, i->second.id, 0, digest};
-    return reply_duplicate(self, x, rec);
-  }
+  // The record is written synchronously below, so the store is authoritative
+  // even for an order accepted a moment ago.
   auto existing = st.opts.db->get<idempotency_record>(table::idempotency, key);
   if (existing) {
     if (existing->record.terms_digest != digest)

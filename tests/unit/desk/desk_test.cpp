@@ -1,0 +1,522 @@
+#define CAF_SUITE desk
+#include <caf/test/dsl.hpp>
+
+// Deterministic tests of the desk's actor protocols: the real gateway, risk,
+// router, order and store actors (on a real RocksDB in a temp dir) under CAF's
+// test coordinator. The test registers itself in the directory as venue
+// "MOCK", so it receives the venue requests and scripts the venue's answers.
+
+#include "actors/directory/directory.hpp"
+#include "actors/gateway/gateway.hpp"
+#include "actors/node/desk.hpp"
+#include "actors/order/order_actor.hpp"
+#include "actors/risk/risk_actor.hpp"
+#include "actors/store/store_actor.hpp"
+#include "runtime/store/store.hpp"
+
+#include <caf/all.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+using namespace om;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string config_text(const std::string& policy, bool faults) {
+  return R"(
+[node]
+id = "t1"
+[gateway]
+risk_timeout_ms = 50
+risk_timeout_policy = ")" + policy + R"("
+[risk.default]
+max_order_qty = "10000"
+max_order_notional = "2000000"
+max_gross_position = "100000"
+max_net_position = "50000"
+daily_loss_limit = "1000000"
+max_orders_per_second = 1000
+price_collar_bps = "500"
+[risk.strategy.tight]
+max_net_position = "150"
+[risk.strategy.slow]
+max_orders_per_second = 2
+[risk.permissions.eqonly]
+allowed_asset_classes = ["equity"]
+[risk]
+restricted = ["JPM.XNYS"]
+[[venue]]
+id = "MOCK"
+kind = "fix"            # not spawned by the desk: the test plays this venue
+host = "127.0.0.1"
+port = 1
+asset_classes = ["equity"]
+[[venue]]
+id = "REJX"
+kind = "simulated"
+asset_classes = ["equity"]
+reject_probability = 1.0
+ack_latency_us = 0
+[[routing.rule]]
+asset_class = "equity"
+venues = [{ venue = "MOCK" }]
+[[routing.rule]]
+instrument = "KO.XNYS"
+venues = [{ venue = "REJX" }]
+[simulation]
+flow_interval_ms = 0
+[testing]
+fault_injection = )" + (faults ? "true" : "false") + "\n";
+}
+
+struct collected {
+  std::vector<order_event> events;
+  std::vector<venue_new_order> news;
+  std::vector<venue_cancel_order> cancels;
+  std::vector<venue_replace_order> replaces;
+  std::vector<venue_rebind> rebinds;
+};
+
+struct desk_fixture : test_coordinator_fixture<> {
+  std::string dir;
+  std::shared_ptr<store> db;
+  caf::actor root, gateway;
+  uint64_t venue_seq = 0;
+  std::map<uint64_t, uint64_t> seqs; // order id -> last venue report seq
+
+  explicit desk_fixture(const std::string& policy = "reject", bool faults = true) {
+    dir = (fs::temp_directory_path() / ("om_desk_test_" + std::to_string(::getpid()) + "_"
+                                        + std::to_string(reinterpret_cast<uintptr_t>(this))))
+            .string();
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    auto cfg_path = dir + "/node.toml";
+    std::ofstream{cfg_path} << config_text(policy, faults);
+    auto cfg = load_node_config(cfg_path);
+    if (!cfg)
+      CAF_FAIL("config: " << describe(cfg.error()));
+    auto rd = load_refdata_file(std::string{OM_SOURCE_DIR} + "/config/refdata.toml");
+    if (!rd)
+      CAF_FAIL("refdata: " << describe(rd.error()));
+    db = *store::open(store_options{dir + "/db"});
+    desk_options o{*cfg, std::make_shared<refdata_service>(*rd), db, 1};
+    root = spawn_desk(sys, o);
+    sched.run();
+    caf::anon_send(find_directory(sys), register_atom::value, std::string{svc::venue},
+                   std::string{"MOCK"}, caf::actor_cast<caf::actor>(self));
+    sched.run();
+    auto h = self->request(find_directory(sys), caf::infinite, resolve_atom::value,
+                           std::string{svc::gateway}, std::string{});
+    sched.run();
+    h.receive([&](caf::actor& g) { gateway = g; }, [&](caf::error& e) { CAF_FAIL(describe(e)); });
+  }
+
+  ~desk_fixture() {
+    self->send_exit(root, caf::exit_reason::user_shutdown);
+    sched.run();
+    root = nullptr;
+    gateway = nullptr;
+    db.reset();
+    fs::remove_all(dir);
+  }
+
+  collected drain() {
+    sched.run();
+    collected c;
+    bool more = true;
+    while (more)
+      self->receive([&](order_event& e) { c.events.push_back(std::move(e)); },
+                    [&](venue_new_order& x) { c.news.push_back(std::move(x)); },
+                    [&](venue_cancel_order& x) { c.cancels.push_back(x); },
+                    [&](venue_replace_order& x) { c.replaces.push_back(x); },
+                    [&](venue_rebind& x) { c.rebinds.push_back(std::move(x)); },
+                    caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
+    return c;
+  }
+
+  submit_order order(const char* clordid, const char* symbol, side s, int64_t qty,
+                     const char* px, const char* strategy = "s1") {
+    submit_order x;
+    x.strategy = strategy_id{strategy};
+    x.clordid = client_order_id{clordid};
+    x.symbol = symbol;
+    x.side = s;
+    x.type = *px ? ord_type::limit : ord_type::market;
+    x.tif = *px ? time_in_force::day : time_in_force::ioc;
+    x.qty = quantity::from_units(qty);
+    if (*px)
+      x.px = *price::parse(px);
+    x.reply_to = caf::actor_cast<caf::actor>(self);
+    return x;
+  }
+
+  collected submit(const submit_order& x) {
+    self->send(caf::actor_cast<gateway_actor>(gateway), x);
+    return drain();
+  }
+
+  /// The venue's answer to a leg.
+  void report(const venue_new_order& leg, venue_report_kind k, int64_t last = 0,
+              const char* px = "0", int64_t cum = 0, int64_t leaves = 0) {
+    venue_report r;
+    r.kind = k;
+    r.id = leg.id;
+    r.leg = leg.leg;
+    r.venue = venue_id{"MOCK"};
+    r.venue_order_id = "M-" + std::to_string(leg.id.value);
+    r.seq = ++seqs[leg.id.value];
+    r.last_qty = quantity::from_units(last);
+    r.last_px = *price::parse(px);
+    r.cum_qty = quantity::from_units(cum);
+    r.leaves_qty = quantity::from_units(leaves);
+    r.exec_id = "MOCK-E" + std::to_string(++venue_seq);
+    self->send(leg.reply_to, r);
+  }
+
+  const order_event& only(const collected& c, event_kind k) {
+    for (auto& e : c.events)
+      if (e.kind == k)
+        return e;
+    CAF_FAIL("no " << to_string(k) << " event among " << c.events.size());
+    return c.events.front();
+  }
+
+  event_kind first_kind(const submit_order& x) {
+    auto c = submit(x);
+    if (c.events.empty()) {
+      CAF_ERROR(x.clordid.value << ": no event");
+      return event_kind::expired;
+    }
+    return c.events.front().kind;
+  }
+
+  reject_code rejected_with(const submit_order& x) {
+    auto c = submit(x);
+    for (auto& e : c.events)
+      if (e.kind == event_kind::rejected) {
+        if (e.message.empty())
+          CAF_ERROR("reject without a message: " << to_string(e.code));
+        return e.code;
+      }
+    CAF_ERROR(x.clordid.value << " was not rejected (" << c.events.size() << " events)");
+    return reject_code::none;
+  }
+
+  sup::supervisor_report orders_report() {
+    caf::actor pool;
+    auto h = self->request(find_directory(sys), caf::infinite, resolve_atom::value,
+                           std::string{svc::orders}, std::string{});
+    sched.run();
+    h.receive([&](caf::actor& p) { pool = p; }, [&](caf::error& e) { CAF_FAIL(describe(e)); });
+    sup::supervisor_report r;
+    auto h2 = self->request(pool, caf::infinite, sup::describe_atom::value);
+    sched.run();
+    h2.receive([&](sup::supervisor_report& x) { r = std::move(x); },
+               [&](caf::error& e) { CAF_FAIL(describe(e)); });
+    return r;
+  }
+};
+
+/// Stands in for a risk actor that never answers: it keeps every request's
+/// promise open (a dropped promise would answer with an error).
+caf::behavior silent_risk(caf::stateful_actor<std::vector<caf::response_promise>>* self) {
+  return {[self](const risk_check_request&) -> caf::result<risk_verdict_msg> {
+    self->state.push_back(self->make_response_promise());
+    return self->state.back();
+  }};
+}
+
+struct bypass_fixture : desk_fixture {
+  bypass_fixture() : desk_fixture("bypass_and_flag", false) {}
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(desk_tests, desk_fixture)
+
+CAF_TEST(every syntax reject names its field) {
+  auto x = order("c1", "AAPL", side::buy, 10, "228.50");
+  x.strategy = strategy_id{};
+  CAF_CHECK_EQUAL(rejected_with(x), reject_code::missing_strategy);
+  x = order("", "AAPL", side::buy, 10, "228.50");
+  CAF_CHECK_EQUAL(rejected_with(x), reject_code::missing_client_order_id);
+  CAF_CHECK_EQUAL(rejected_with(order("c2", "", side::buy, 10, "228.50")), reject_code::missing_symbol);
+  CAF_CHECK_EQUAL(rejected_with(order("c3", "AAPL", side::buy, 0, "228.50")),
+                  reject_code::non_positive_quantity);
+  x = order("c4", "AAPL", side::buy, 10, "228.50");
+  x.px = price{};
+  CAF_CHECK_EQUAL(rejected_with(x), reject_code::missing_limit_price);
+  x = order("c5", "AAPL", side::buy, 10, "");
+  x.px = *price::parse("1");
+  CAF_CHECK_EQUAL(rejected_with(x), reject_code::price_on_market_order);
+  x = order("c6", "AAPL", side::buy, 10, "");
+  x.tif = time_in_force::gtc;
+  auto c = submit(x);
+  auto& e = only(c, event_kind::rejected);
+  CAF_CHECK_EQUAL(e.code, reject_code::invalid_market_tif);
+  CAF_CHECK_EQUAL(e.stage, reject_stage::syntax);
+  CAF_CHECK(e.message.rfind("tif:", 0) == 0);
+}
+
+CAF_TEST(every business reject names its reason) {
+  CAF_CHECK_EQUAL(rejected_with(order("b1", "NOPE", side::buy, 10, "1")), reject_code::unknown_symbol);
+  CAF_CHECK_EQUAL(rejected_with(order("b2", "BRK", side::buy, 10, "1")), reject_code::ambiguous_symbol);
+  CAF_CHECK_EQUAL(rejected_with(order("b3", "TWTR", side::buy, 10, "50")), reject_code::inactive_instrument);
+  CAF_CHECK_EQUAL(rejected_with(order("b4", "EURUSD", side::buy, 1000, "1.08425", "eqonly")),
+                  reject_code::asset_class_not_permitted);
+  CAF_CHECK_EQUAL(rejected_with(order("b5", "AAPL", side::buy, 10, "228.505")), reject_code::tick_size);
+  CAF_CHECK_EQUAL(rejected_with(order("b6", "EURUSD", side::buy, 1500, "1.08425")), reject_code::lot_size);
+  CAF_CHECK_EQUAL(rejected_with(order("b7", "AAPL", side::buy, 10001, "228.50")), reject_code::max_order_qty);
+  CAF_CHECK_EQUAL(rejected_with(order("b8", "AAPL", side::buy, 9000, "228.50")),
+                  reject_code::max_order_notional);
+  auto c = submit(order("b9", "AAPL.OQ", side::buy, 10, "228.505"));
+  auto& e = only(c, event_kind::rejected);
+  CAF_CHECK_EQUAL(e.stage, reject_stage::business);
+  CAF_CHECK(e.message.find("tick size 0.01") != std::string::npos);
+}
+
+CAF_TEST(every real time reject names its reason) {
+  CAF_CHECK_EQUAL(rejected_with(order("r1", "SMCI", side::buy, 10, "33.16")), reject_code::instrument_halted);
+  CAF_CHECK_EQUAL(rejected_with(order("r2", "JPM", side::buy, 10, "243.10")),
+                  reject_code::restricted_instrument);
+  CAF_CHECK_EQUAL(rejected_with(order("r3", "AAPL", side::buy, 10, "250.00")), reject_code::price_collar);
+  CAF_CHECK_EQUAL(rejected_with(order("r4", "MSFT", side::buy, 151, "431.20", "tight")),
+                  reject_code::net_position_limit);
+  CAF_CHECK_EQUAL(first_kind(order("r5", "MSFT", side::buy, 1, "431.20", "slow")), event_kind::accepted);
+  CAF_CHECK_EQUAL(first_kind(order("r6", "MSFT", side::buy, 1, "431.20", "slow")), event_kind::accepted);
+  CAF_CHECK_EQUAL(rejected_with(order("r7", "MSFT", side::buy, 1, "431.20", "slow")), reject_code::rate_limit);
+  // Kill switch for s9: its new orders are refused, others trade on.
+  auto h = self->request(caf::actor_cast<gateway_actor>(gateway), caf::infinite,
+                         kill_switch{strategy_id{"s9"}, true, "test"});
+  sched.run();
+  h.receive([](kill_switch_result&) {}, [](caf::error& e) { CAF_FAIL(describe(e)); });
+  drain();
+  CAF_CHECK_EQUAL(rejected_with(order("r8", "MSFT", side::buy, 1, "431.20", "s9")), reject_code::kill_switch);
+  CAF_CHECK_EQUAL(first_kind(order("r9", "MSFT", side::buy, 1, "431.20", "s8")), event_kind::accepted);
+}
+
+CAF_TEST(routing and venue rejects) {
+  auto c = submit(order("v1", "EURUSD", side::buy, 1000, "1.08425"));
+  CAF_CHECK_EQUAL(only(c, event_kind::accepted).kind, event_kind::accepted);
+  auto& nr = only(c, event_kind::rejected);
+  CAF_CHECK_EQUAL(nr.code, reject_code::no_route);
+  CAF_CHECK(nr.message.find("no routing rule") != std::string::npos);
+  c = submit(order("v2", "KO", side::buy, 10, "63.82")); // REJX rejects everything
+  auto& vr = only(c, event_kind::rejected);
+  CAF_CHECK_EQUAL(vr.code, reject_code::venue_rejected);
+  CAF_CHECK_EQUAL(vr.stage, reject_stage::venue);
+  CAF_CHECK(vr.message.find("REJX") != std::string::npos);
+}
+
+CAF_TEST(a retried submit returns the existing order and never a second one) {
+  auto x = order("i1", "AAPL", side::buy, 100, "228.50");
+  auto c = submit(x);
+  auto id = only(c, event_kind::accepted).id;
+  CAF_REQUIRE_EQUAL(c.news.size(), 1u);
+  report(c.news[0], venue_report_kind::ack, 0, "0", 0, 100);
+  drain();
+  auto dup = submit(x);
+  CAF_CHECK(dup.news.empty());
+  auto& d = only(dup, event_kind::duplicate);
+  CAF_CHECK_EQUAL(d.id, id);
+  CAF_CHECK_EQUAL(d.status, ord_status::new_order);
+  // Same id, other terms: refused, and the original is untouched.
+  auto other = x;
+  other.qty = quantity::from_units(200);
+  auto r = submit(other);
+  CAF_CHECK_EQUAL(only(r, event_kind::rejected).code, reject_code::duplicate_different_terms);
+  // After it ends, a retry still answers with its final state from the store.
+  report(c.news[0], venue_report_kind::fill, 100, "228.50", 100, 0);
+  drain();
+  auto after = submit(x);
+  auto& d2 = only(after, event_kind::duplicate);
+  CAF_CHECK_EQUAL(d2.id, id);
+  CAF_CHECK_EQUAL(d2.status, ord_status::filled);
+  CAF_CHECK_EQUAL(d2.cum_qty, quantity::from_units(100));
+}
+
+CAF_TEST(fills racing a cancel end canceled with the fills kept) {
+  auto x = order("l1", "AAPL", side::buy, 100, "228.50");
+  auto c = submit(x);
+  auto leg = c.news.at(0);
+  report(leg, venue_report_kind::ack, 0, "0", 0, 100);
+  report(leg, venue_report_kind::fill, 30, "228.50", 30, 70);
+  auto c1 = drain();
+  CAF_CHECK_EQUAL(only(c1, event_kind::partially_filled).cum_qty, quantity::from_units(30));
+  self->send(caf::actor_cast<gateway_actor>(gateway), cancel_order{x.strategy, x.clordid, caf::actor_cast<caf::actor>(self)});
+  auto c2 = drain();
+  CAF_REQUIRE_EQUAL(c2.cancels.size(), 1u);
+  // The venue fills 20 more before it processes the cancel.
+  report(leg, venue_report_kind::fill, 20, "228.49", 50, 50);
+  report(leg, venue_report_kind::canceled, 0, "0", 50, 0);
+  auto c3 = drain();
+  CAF_CHECK_EQUAL(only(c3, event_kind::partially_filled).cum_qty, quantity::from_units(50));
+  auto& done = only(c3, event_kind::canceled);
+  CAF_CHECK_EQUAL(done.status, ord_status::canceled);
+  CAF_CHECK_EQUAL(done.cum_qty, quantity::from_units(50));
+  CAF_CHECK_EQUAL(done.avg_px, price::from_raw(22849600000)); // (30*228.50 + 20*228.49)/50
+}
+
+CAF_TEST(a cancel that loses to a fill is rejected and the order ends filled) {
+  auto x = order("l2", "AAPL", side::sell, 100, "228.60");
+  auto c = submit(x);
+  auto leg = c.news.at(0);
+  report(leg, venue_report_kind::ack, 0, "0", 0, 100);
+  drain();
+  self->send(caf::actor_cast<gateway_actor>(gateway), cancel_order{x.strategy, x.clordid, caf::actor_cast<caf::actor>(self)});
+  drain();
+  report(leg, venue_report_kind::fill, 100, "228.60", 100, 0);
+  report(leg, venue_report_kind::cancel_rejected, 0, "0", 100, 0);
+  auto c2 = drain();
+  CAF_CHECK_EQUAL(only(c2, event_kind::filled).status, ord_status::filled);
+  for (auto& e : c2.events)
+    CAF_CHECK(e.kind != event_kind::canceled);
+  // A later cancel is refused: the order is done.
+  self->send(caf::actor_cast<gateway_actor>(gateway), cancel_order{x.strategy, x.clordid, caf::actor_cast<caf::actor>(self)});
+  auto c3 = drain();
+  CAF_CHECK_EQUAL(only(c3, event_kind::cancel_rejected).code, reject_code::order_done);
+}
+
+CAF_TEST(a cancel rejected by the venue restores the working order) {
+  auto x = order("l3", "AAPL", side::buy, 100, "228.50");
+  auto c = submit(x);
+  auto leg = c.news.at(0);
+  report(leg, venue_report_kind::ack, 0, "0", 0, 100);
+  drain();
+  self->send(caf::actor_cast<gateway_actor>(gateway), cancel_order{x.strategy, x.clordid, caf::actor_cast<caf::actor>(self)});
+  drain();
+  report(leg, venue_report_kind::cancel_rejected, 0, "0", 0, 100);
+  auto c2 = drain();
+  auto& e = only(c2, event_kind::cancel_rejected);
+  CAF_CHECK_EQUAL(e.status, ord_status::new_order);
+  CAF_CHECK_EQUAL(e.stage, reject_stage::venue);
+}
+
+CAF_TEST(amends are replaced or rejected by the venue) {
+  auto x = order("l4", "AAPL", side::buy, 100, "228.50");
+  auto c = submit(x);
+  auto leg = c.news.at(0);
+  report(leg, venue_report_kind::ack, 0, "0", 0, 100);
+  drain();
+  self->send(caf::actor_cast<gateway_actor>(gateway),
+             amend_order{x.strategy, x.clordid, quantity::from_units(150), *price::parse("228.51"),
+                         caf::actor_cast<caf::actor>(self)});
+  auto c1 = drain();
+  CAF_REQUIRE_EQUAL(c1.replaces.size(), 1u);
+  CAF_CHECK_EQUAL(c1.replaces[0].qty, quantity::from_units(150));
+  report(leg, venue_report_kind::replaced, 0, "0", 0, 150);
+  auto c2 = drain();
+  auto& r = only(c2, event_kind::replaced);
+  CAF_CHECK_EQUAL(r.order_qty, quantity::from_units(150));
+  CAF_CHECK_EQUAL(r.limit_px, price::from_raw(22851000000));
+  // A second amend the venue refuses: back to the replaced terms.
+  self->send(caf::actor_cast<gateway_actor>(gateway),
+             amend_order{x.strategy, x.clordid, quantity::from_units(120), *price::parse("228.51"),
+                         caf::actor_cast<caf::actor>(self)});
+  drain();
+  report(leg, venue_report_kind::replace_rejected, 0, "0", 0, 150);
+  auto c3 = drain();
+  auto& rr = only(c3, event_kind::replace_rejected);
+  CAF_CHECK_EQUAL(rr.order_qty, quantity::from_units(150));
+  CAF_CHECK_EQUAL(rr.status, ord_status::new_order);
+  // An amend beyond the strategy's limit is refused by risk before the venue.
+  self->send(caf::actor_cast<gateway_actor>(gateway),
+             amend_order{x.strategy, x.clordid, quantity::from_units(60000), *price::parse("228.51"),
+                         caf::actor_cast<caf::actor>(self)});
+  auto c4 = drain();
+  CAF_CHECK(c4.replaces.empty());
+  CAF_CHECK_EQUAL(only(c4, event_kind::replace_rejected).code, reject_code::net_position_limit);
+}
+
+CAF_TEST(a crashed order actor restarts from its snapshot and others are untouched) {
+  auto a = order("k1", "AAPL", side::buy, 100, "228.50");
+  auto b = order("k2", "MSFT", side::sell, 50, "431.20");
+  auto ca = submit(a);
+  auto cb = submit(b);
+  auto leg_a = ca.news.at(0);
+  auto leg_b = cb.news.at(0);
+  report(leg_a, venue_report_kind::ack, 0, "0", 0, 100);
+  report(leg_a, venue_report_kind::fill, 40, "228.50", 40, 60);
+  report(leg_b, venue_report_kind::ack, 0, "0", 0, 50);
+  drain();
+  auto h = self->request(caf::actor_cast<gateway_actor>(gateway), caf::infinite,
+                         inject_crash{a.strategy, a.clordid});
+  sched.run();
+  h.receive([](bool ok) { CAF_CHECK(ok); }, [](caf::error& e) { CAF_FAIL(describe(e)); });
+  auto after = drain();
+  // The new incarnation asks the venue for what it missed since seq 2.
+  CAF_REQUIRE_EQUAL(after.rebinds.size(), 1u);
+  CAF_CHECK_EQUAL(after.rebinds[0].id, leg_a.id);
+  CAF_CHECK_EQUAL(after.rebinds[0].last_seq, 2u);
+  // A report the old incarnation never saw goes to the new one and completes it.
+  leg_a.reply_to = after.rebinds[0].reply_to;
+  report(leg_a, venue_report_kind::fill, 60, "228.49", 100, 0);
+  report(leg_b, venue_report_kind::fill, 50, "431.20", 50, 0);
+  auto done = drain();
+  size_t filled = 0;
+  for (auto& e : done.events)
+    if (e.kind == event_kind::filled) {
+      ++filled;
+      if (e.id == leg_a.id)
+        CAF_CHECK_EQUAL(e.cum_qty, quantity::from_units(100));
+      else
+        CAF_CHECK_EQUAL(e.cum_qty, quantity::from_units(50));
+    }
+  CAF_CHECK_EQUAL(filled, 2u);
+  auto r = orders_report();
+  CAF_CHECK_EQUAL(r.total_restarts, 1u);
+  // Both orders ended and left the pool; the journal holds each fill once.
+  CAF_CHECK_EQUAL(r.children.size(), 0u);
+}
+
+CAF_TEST(a risk timeout rejects under the reject policy) {
+  // A silent stand-in for AAPL's risk actor: the check never answers.
+  auto silent = sys.spawn(silent_risk);
+  caf::anon_send(find_directory(sys), register_atom::value, std::string{svc::risk},
+                 std::string{"AAPL.XNAS"}, silent);
+  sched.run();
+  self->send(caf::actor_cast<gateway_actor>(gateway), order("t1", "AAPL", side::buy, 10, "228.50"));
+  sched.run();
+  CAF_CHECK(drain().events.empty()); // waiting on risk
+  advance_time(50ms);
+  auto c = drain();
+  CAF_CHECK_EQUAL(only(c, event_kind::rejected).code, reject_code::risk_timeout);
+  caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(desk_bypass_tests, bypass_fixture)
+
+CAF_TEST(a risk timeout under bypass_and_flag trades on flagged and audited) {
+  auto silent = sys.spawn(silent_risk);
+  caf::anon_send(find_directory(sys), register_atom::value, std::string{svc::risk},
+                 std::string{"AAPL.XNAS"}, silent);
+  sched.run();
+  self->send(caf::actor_cast<gateway_actor>(gateway), order("t2", "AAPL", side::buy, 10, "228.50"));
+  sched.run();
+  advance_time(50ms);
+  auto c = drain();
+  auto& acc = only(c, event_kind::accepted);
+  CAF_CHECK(acc.flagged_for_review);
+  CAF_CHECK_EQUAL(c.news.size(), 1u);
+  // The flag is on the stored order and in the audit trail.
+  auto snap = db->get<order_snapshot>(table::orders, order_key(acc.id));
+  CAF_REQUIRE(snap);
+  CAF_CHECK(snap->record.flagged_for_review);
+  CAF_CHECK(snap->record.review_reason.find("timed out after 50 ms") != std::string::npos);
+  size_t audits = 0;
+  CAF_CHECK(!db->scan<audit_record>(table::audit, "", [&](std::string_view, stored<audit_record>& a) {
+    if (a.record.kind == audit_kind::risk_bypass && a.record.order == acc.id)
+      ++audits;
+    return true;
+  }));
+  CAF_CHECK_EQUAL(audits, 1u);
+  caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

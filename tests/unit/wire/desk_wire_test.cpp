@@ -1,0 +1,104 @@
+#define CAF_SUITE wire.desk
+#include <caf/test/unit_test.hpp>
+
+#include "actors/wire/desk_types.hpp"
+#include "runtime/wire/registry.hpp"
+
+#include <caf/all.hpp>
+
+#include <set>
+
+using namespace om;
+
+namespace {
+
+struct fixture {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+
+  fixture() {
+    cfg.set("scheduler.max-threads", 1);
+    register_desk_types(cfg);
+    sys = std::make_unique<caf::actor_system>(cfg);
+  }
+
+  caf::expected<caf::message> round_trip(const caf::message& in) {
+    std::vector<char> buf;
+    caf::binary_serializer sink{*sys, buf};
+    auto copy = in;
+    if (auto err = sink(copy))
+      return err;
+    caf::message out;
+    caf::binary_deserializer source{*sys, buf};
+    if (auto err = source(out))
+      return err;
+    return out;
+  }
+
+  template <class T>
+  bool check(const T& x, const char* name) {
+    auto out = round_trip(caf::make_message(x));
+    if (!out || !out->template match_elements<T>() || !(out->template get_as<T>(0) == x)) {
+      CAF_ERROR(name << " does not survive the wire");
+      return false;
+    }
+    return true;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(desk_wire_tests, fixture)
+
+CAF_TEST(every desk message type round trips) {
+  size_t n = 0;
+#define OM_CHECK_TYPE(type, name) n += check(type{}, name) ? 1 : 0;
+  OM_DESK_WIRE_TYPES(OM_CHECK_TYPE)
+#undef OM_CHECK_TYPE
+  CAF_CHECK_EQUAL(n, 40u);
+}
+
+CAF_TEST(populated desk messages round trip) {
+  auto a = sys->spawn([]() -> caf::behavior { return {[](int) {}}; });
+  submit_order s;
+  s.strategy = strategy_id{"momo"};
+  s.clordid = client_order_id{"c-1"};
+  s.symbol = "AAPL US";
+  s.side = side::sell;
+  s.type = ord_type::limit;
+  s.tif = time_in_force::ioc;
+  s.qty = quantity::from_units(300);
+  s.px = price::from_raw(22850000000);
+  s.reply_to = a;
+  check(s, "submit_order");
+  venue_report r;
+  r.kind = venue_report_kind::fill;
+  r.id = order_id::make(2, 9);
+  r.leg = 1;
+  r.venue = venue_id{"XSIM"};
+  r.seq = 7;
+  r.last_qty = quantity::from_units(10);
+  r.last_px = price::from_raw(100);
+  r.liq = liquidity::maker;
+  r.fee = money::from_raw(-5);
+  r.reason = "x";
+  r.exec_id = "E1";
+  check(r, "venue_report");
+  demo_result d;
+  d.final_states["filled"] = 3;
+  d.rejects["business/tick_size"] = 1;
+  check(d, "demo_result");
+  caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(desk and runtime wire names are unique) {
+  std::set<std::string> names;
+  size_t n = 0;
+#define OM_NAME(type, name) names.insert(name), ++n;
+  OM_WIRE_TYPES(OM_NAME)
+  OM_DESK_WIRE_TYPES(OM_NAME)
+#undef OM_NAME
+  CAF_CHECK_EQUAL(names.size(), n);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
