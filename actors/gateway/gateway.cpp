@@ -43,6 +43,8 @@ struct gateway_state {
   gateway_stats stats;
   std::map<std::pair<reject_stage, reject_code>, uint64_t> rejects;
   std::vector<int64_t> risk_rtt_ns, risk_check_ns;
+  deadline_set deadlines;
+  std::optional<caf::actor_clock::time_point> deadline_armed;
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
 };
 
@@ -250,9 +252,9 @@ void start_order(gw_ptr self, order_snapshot s, const instrument& inst, const ca
       with_handle(self, svc::post_trade, "", [=](caf::actor pt) mutable {
         args->post_trade = pt;
         with_handle(self, svc::orders, "", [=](caf::actor pool) {
-        self->request(caf::actor_cast<sup::supervisor_actor>(pool), 5s,
-                      sup::start_child_atom::value, caf::make_message(*args))
-          .then(
+        auto& st = self->state;
+        timed_request<caf::actor>(
+          self, st.deadlines, st.deadline_armed, caf::actor_cast<sup::supervisor_actor>(pool), 5s,
             [self, key](caf::actor h) {
               ++self->state.stats.started;
               // The order may already have bound itself, or even ended.
@@ -260,7 +262,7 @@ void start_order(gw_ptr self, order_snapshot s, const instrument& inst, const ca
                   i != self->state.live.end() && !i->second.handle)
                 i->second.handle = h;
             },
-            failed);
+            failed, sup::start_child_atom::value, caf::make_message(*args));
         }, failed);
       }, failed);
     }, failed);
@@ -274,8 +276,10 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
     self, svc::risk, inst.id.value,
     [self, s, inst, req, reply_to](caf::actor risk) {
       auto t0 = mono_ns();
-      self->request(caf::actor_cast<risk_actor>(risk), self->state.opts.cfg.gateway.risk_timeout, req)
-        .then(
+      auto& st = self->state;
+      timed_request<risk_verdict_msg>(self, st.deadlines, st.deadline_armed,
+                                      caf::actor_cast<risk_actor>(risk),
+                                      st.opts.cfg.gateway.risk_timeout,
           [self, s, inst, reply_to, risk, t0](risk_verdict_msg& v) mutable {
             auto& st = self->state;
             sample(st.risk_rtt_ns, mono_ns() - t0);
@@ -331,7 +335,8 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
             st.log->warn("order_id={} strategy={} event=risk_bypassed detail={}", to_string(s.id),
                          s.strategy.value, log::q(s.review_reason));
             start_order(self, std::move(s), inst, reply_to, risk);
-          });
+          },
+          req);
     },
     [self, s, reply_to](caf::error& err) {
       reject(self, s, reply_to, reject_code::risk_unavailable, "risk: " + describe(err));
@@ -552,6 +557,9 @@ gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
     },
     [self](const order_gone& g) { self->state.live.erase(idempotency_key(g.strategy, g.clordid)); },
     [self](stats_atom) { return stats(self); },
+    [self](deadline_tick_atom) {
+      on_deadline_tick(self, self->state.deadlines, self->state.deadline_armed);
+    },
     [self](const inject_crash& c) {
       auto& st = self->state;
       if (!st.opts.fault_injection)

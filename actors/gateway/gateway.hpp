@@ -17,6 +17,7 @@
 // Rejections are written to the store too, so a retry sees them.
 
 #include "actors/gateway/strategy_api.hpp"
+#include "actors/common/deadlines.hpp"
 #include "actors/order/order_actor.hpp"
 #include "runtime/config/config.hpp"
 
@@ -74,7 +75,9 @@ using gateway_actor = caf::typed_actor<
   caf::reacts_to<order_bound>,
   caf::reacts_to<order_gone>,
   caf::replies_to<stats_atom>::with<gateway_stats>,
-  caf::replies_to<inject_crash>::with<bool>>;
+  caf::replies_to<inject_crash>::with<bool>,
+  // Internal: request deadlines (actors/common/deadlines.hpp).
+  caf::reacts_to<deadline_tick_atom>>;
 
 struct gateway_options {
   node_config cfg;

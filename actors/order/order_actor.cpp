@@ -70,6 +70,9 @@ struct order_actor_state {
   std::vector<fill_record> pending_fills; // journaled with the next write
   bool finished = false;
   bool aborting = false; // a leg was rejected while others work: wind down
+  bool accepted_sent = true; // false until the first durable write of a new order
+  deadline_set deadlines;
+  std::optional<caf::actor_clock::time_point> deadline_armed;
   std::shared_ptr<spdlog::logger> log = log::get("order");
 };
 
@@ -103,6 +106,7 @@ order_event reject_event(const order_snapshot& s, event_kind kind, reject_code c
 }
 
 void maybe_finish(order_ptr self);
+void resume(order_ptr self, loaded_order& l);
 
 /// Tells risk what this order has traded so far (idempotent there).
 void sync_risk(order_ptr self, price last_px) {
@@ -134,8 +138,8 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
     st.after_durable.emplace_back(seq, std::move(then));
   ++st.persisting;
   auto store = caf::actor_cast<store_actor>(st.args.store);
-  self->request(store, store_timeout, persist_order{st.f, st.snap, std::move(fills)})
-    .then(
+  timed_request<fence>(
+    self, st.deadlines, st.deadline_armed, store, store_timeout,
       [self](fence done) {
         auto& st = self->state;
         --st.persisting;
@@ -152,13 +156,27 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
         }
         maybe_finish(self);
       },
-      [self](caf::error& err) {
+      [self, seq](caf::error& err) {
+        auto& st = self->state;
+        if (seq == 1 && st.f.incarnation == st.args.node_incarnation << 32
+            && code_of(err) == errc::stale_write) {
+          // A restart: an earlier incarnation of this order already wrote.
+          st.to_emit.clear();
+          st.after_durable.clear();
+          st.persisting = 0;
+          self->request(caf::actor_cast<store_actor>(st.args.store), store_timeout,
+                        load_order_atom::value, st.snap.id)
+            .then([self](loaded_order& l) { resume(self, l); },
+                  [self](caf::error& e) { self->quit(e); });
+          return;
+        }
         // Unknown outcome: never carry on past it. The supervisor restarts us
         // and we continue from the last durable snapshot.
-        self->state.log->error("order_id={} event=persist_failed error={}",
-                               to_string(self->state.snap.id), log::q(describe(err)));
+        st.log->error("order_id={} event=persist_failed error={}", to_string(st.snap.id),
+                      log::q(describe(err)));
         self->quit(err);
-      });
+      },
+      persist_order{st.f, st.snap, std::move(fills)});
 }
 
 void maybe_finish(order_ptr self) {
@@ -224,11 +242,17 @@ void cancel_live_legs(order_ptr self) {
 
 void reject_order(order_ptr self, reject_code code, std::string why) {
   auto& st = self->state;
+  std::vector<order_event> evs;
+  if (!st.accepted_sent) {
+    st.accepted_sent = true;
+    evs.push_back(make_event(event_kind::accepted, st.snap));
+  }
   st.snap.reject_reason = why;
   if (!apply(self, venue_reject{why}))
     return;
   stamp(self, stage::done);
-  persist(self, {reject_event(st.snap, event_kind::rejected, code, std::move(why))});
+  evs.push_back(reject_event(st.snap, event_kind::rejected, code, std::move(why)));
+  persist(self, std::move(evs));
 }
 
 void route(order_ptr self) {
@@ -236,8 +260,9 @@ void route(order_ptr self) {
   auto& s = st.snap;
   route_request req{s.id, s.strategy, st.args.inst, s.state.type, s.state.tif,
                     s.state.order_qty};
-  self->request(caf::actor_cast<router_actor>(st.args.router), peer_timeout, req)
-    .then(
+  timed_request<route_reply>(
+    self, st.deadlines, st.deadline_armed, caf::actor_cast<router_actor>(st.args.router),
+    peer_timeout,
       [self](route_reply& r) {
         auto& st = self->state;
         if (is_terminal(st.snap.state.status))
@@ -254,7 +279,12 @@ void route(order_ptr self) {
           st.legs.push_back(leg_rt{l.handle, 0, false});
         }
         // Write-ahead: the legs are durable before any venue hears of them.
-        persist(self, {}, [self] {
+        std::vector<order_event> evs;
+        if (!st.accepted_sent) {
+          st.accepted_sent = true;
+          evs.push_back(make_event(event_kind::accepted, st.snap));
+        }
+        persist(self, std::move(evs), [self] {
           auto& st = self->state;
           if (st.snap.state.status == ord_status::pending_cancel) {
             // Canceled while the route was being written: nothing was sent.
@@ -271,7 +301,8 @@ void route(order_ptr self) {
       },
       [self](caf::error& err) {
         reject_order(self, reject_code::no_route, "router: " + describe(err));
-      });
+      },
+      req);
 }
 
 void on_report(order_ptr self, const venue_report& r) {
@@ -472,9 +503,8 @@ void on_amend(order_ptr self, const order_amend_cmd& cmd) {
     return;
   }
   // More quantity: risk must approve and reserve the difference first.
-  self->request(caf::actor_cast<risk_actor>(st.args.risk), peer_timeout,
-                risk_amend_request{s.id, s.strategy, s.state.side, s.state.type, new_leaves, cmd.px})
-    .then(
+  timed_request<risk_verdict_msg>(
+    self, st.deadlines, st.deadline_armed, caf::actor_cast<risk_actor>(st.args.risk), peer_timeout,
       [self, cmd, go](risk_verdict_msg& v) {
         if (v.code != reject_code::none) {
           caf::anon_send(cmd.reply_to, reject_event(self->state.snap, event_kind::replace_rejected,
@@ -487,7 +517,8 @@ void on_amend(order_ptr self, const order_amend_cmd& cmd) {
         caf::anon_send(cmd.reply_to,
                    reject_event(self->state.snap, event_kind::replace_rejected,
                                 reject_code::risk_unavailable, "risk: " + describe(err)));
-      });
+      },
+      risk_amend_request{s.id, s.strategy, s.state.side, s.state.type, new_leaves, cmd.px});
 }
 
 /// Points the venue of leg `i` at this incarnation; it replays what we missed.
@@ -557,33 +588,12 @@ order_actor::behavior_type order_impl(order_ptr self, order_start args) {
       .then([self](loaded_order& l) { resume(self, l); },
             [self](caf::error& e) { self->quit(e); });
   } else {
-  // The first write doubles as restart detection: refused as stale means a
-  // previous incarnation of this order already wrote, so load what it left.
-  ++st.f.sequence;
-  ++st.persisting;
-  self->request(caf::actor_cast<store_actor>(st.args.store), store_timeout,
-                persist_order{st.f, st.snap, {}})
-    .then(
-      [self](fence) {
-        auto& st = self->state;
-        --st.persisting;
-        caf::anon_send(st.args.strategy, make_event(event_kind::accepted, st.snap));
-        route(self);
-      },
-      [self](caf::error& err) {
-        auto& st = self->state;
-        --st.persisting;
-        if (code_of(err) != errc::stale_write) {
-          st.log->error("order_id={} event=persist_failed error={}", to_string(st.snap.id),
-                        log::q(describe(err)));
-          self->quit(err);
-          return;
-        }
-        self->request(caf::actor_cast<store_actor>(st.args.store), store_timeout,
-                      load_order_atom::value, st.snap.id)
-          .then([self](loaded_order& l) { resume(self, l); },
-                [self](caf::error& e) { self->quit(e); });
-      });
+  // New order: route first, then one durable write carries the order and
+  // its legs (and reports `accepted`). That first write doubles as restart
+  // detection: refused as stale means a previous incarnation of this order
+  // already wrote, so we load what it left instead (see persist()).
+  st.accepted_sent = false;
+  route(self);
   }
   return {
     [self](const venue_report& r) { on_report(self, r); },
@@ -591,6 +601,9 @@ order_actor::behavior_type order_impl(order_ptr self, order_start args) {
     [self](const order_amend_cmd& c) { on_amend(self, c); },
     [self](get_state_atom) { return self->state.snap; },
     [self](rebind_retry_atom, uint32_t leg, int attempt) { rebind(self, leg, attempt); },
+    [self](deadline_tick_atom) {
+      on_deadline_tick(self, self->state.deadlines, self->state.deadline_armed);
+    },
     [self](crash_atom) {
       if (self->state.args.fault_injection)
         throw std::runtime_error("injected crash");

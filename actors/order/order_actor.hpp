@@ -19,6 +19,7 @@
 // The risk reservation is released on every terminal state (releases are
 // idempotent at the risk actor).
 
+#include "actors/common/deadlines.hpp"
 #include "actors/gateway/strategy_api.hpp"
 #include "actors/venue/venue.hpp"
 #include "runtime/model/instrument.hpp"
@@ -90,7 +91,9 @@ using order_actor = caf::typed_actor<
   // Fault injection (only when enabled in the node config): throws.
   caf::reacts_to<crash_atom>,
   // Internal: retry of a venue rebind after a restart.
-  caf::reacts_to<rebind_retry_atom, uint32_t, int>>;
+  caf::reacts_to<rebind_retry_atom, uint32_t, int>,
+  // Internal: request deadlines (actors/common/deadlines.hpp).
+  caf::reacts_to<deadline_tick_atom>>;
 
 /// Start function for the order supervisor's pool: args = make_message(order_start).
 caf::expected<caf::actor> start_order_actor(caf::actor_system& sys, const caf::message& args);

@@ -82,13 +82,18 @@ void add_liquidity(venue_state& st, sim_book& b, side s, price px) {
 /// Keeps `levels` price levels on each side.
 void replenish(venue_state& st, sim_book& b) {
   auto tick = b.inst->tick_size;
+  // An empty book is seeded one tick either side of its anchor; a side that
+  // emptied is rebuilt two ticks from the other side's best.
+  bool both_empty = !b.book.best_bid() && !b.book.best_ask();
   for (auto s : {side::buy, side::sell}) {
     auto lv = b.book.levels(s, st.opts.levels);
     price next;
     if (lv.empty()) {
       auto other = s == side::buy ? b.book.best_ask() : b.book.best_bid();
-      auto base = other ? *other : b.anchor;
-      next = s == side::buy ? base - tick : base + tick;
+      if (both_empty || !other)
+        next = s == side::buy ? b.anchor - tick : b.anchor + tick;
+      else
+        next = s == side::buy ? *other - tick - tick : *other + tick + tick;
     } else {
       next = s == side::buy ? lv.back().px - tick : lv.back().px + tick;
     }

@@ -163,8 +163,13 @@ private:
     // The link makes children die with a supervisor that is killed. Monitor
     // first: attachables fire newest first, so a crashing child's exit
     // message reaches us before its down message, never after.
+    // Dynamic pools are not linked: CAF removes a link from this actor's
+    // attachable list by a linear scan, which makes every child exit O(live
+    // children). Pool children are stopped explicitly on shutdown; a pool
+    // killed outright leaves them to finish on their own.
     self_->monitor(rec.handle);
-    self_->link_to(rec.handle);
+    if (!dynamic())
+      self_->link_to(rec.handle);
     return caf::none;
   }
 

@@ -22,6 +22,9 @@
 // errc::restart_intensity_exceeded, which its own supervisor sees as a
 // failure. Optional exponential backoff with jitter delays restarts.
 //
+// Dynamic pools monitor but do not link their children (see start() in the
+// .cpp: CAF 0.17 unlinks in linear time); they are stopped explicitly.
+//
 // Shutdown (an exit signal from any non-child, e.g. the parent): children
 // are stopped one at a time in reverse start order with user_shutdown; a
 // child still alive after its shutdown_timeout is killed.

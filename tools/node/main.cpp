@@ -226,6 +226,9 @@ int main(int argc, char** argv) {
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
   sys_cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
+  // CAF 0.17 work stealing degrades with many runnable actors (its steal
+  // walks a list); one shared queue scales with one actor per order.
+  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));
   register_desk_types(sys_cfg);
   int rc = 0;

@@ -1,0 +1,471 @@
+// ordermesh-bench: load generator and latency/throughput report.
+//
+// Desk run: N orders through the real in-process pipeline (gateway with its
+// idempotency write, risk actor, an order actor per order, router, simulated
+// venue, store actor with snapshots on), flat out or at a target rate. Orders
+// come in buy/sell pairs at the same price on 8 symbols so every order fills.
+//
+// Baseline run, same process: bare CAF actors with the same shape as the
+// issue's reference (an actor spawned per order, ~a dozen messages and four
+// batched RocksDB writes of the same encoded order record), so the ratio
+// shows what the desk's logic costs on top of the framework.
+
+#include "actors/directory/directory.hpp"
+#include "actors/gateway/gateway.hpp"
+#include "actors/node/desk.hpp"
+#include "actors/post_trade/post_trade.hpp"
+#include "actors/risk/risk_actor.hpp"
+#include "actors/wire/desk_types.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/store/store.hpp"
+
+#include <caf/all.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+using namespace om;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+struct pct {
+  double p50 = 0, p99 = 0, p999 = 0;
+  size_t n = 0;
+};
+
+pct percentiles(std::vector<int64_t> v) {
+  pct out;
+  out.n = v.size();
+  if (v.empty())
+    return out;
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) {
+    return static_cast<double>(v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))]) / 1000.0;
+  };
+  out.p50 = at(0.5);
+  out.p99 = at(0.99);
+  out.p999 = at(0.999);
+  return out;
+}
+
+// -- desk driver ---------------------------------------------------------------
+
+using go_atom = caf::atom_constant<caf::atom("om_bgo")>;
+using tick2_atom = caf::atom_constant<caf::atom("om_btick")>;
+
+struct driver_result {
+  int64_t start_ns = 0;
+  int64_t end_ns = 0;
+  uint64_t filled = 0;
+  uint64_t other_terminal = 0;
+  std::vector<int64_t> to_accepted, to_acked, to_filled;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, driver_result& x) {
+    return f(caf::meta::type_name("bench.driver_result"), x.start_ns, x.end_ns, x.filled,
+             x.other_terminal, x.to_accepted, x.to_acked, x.to_filled);
+  }
+};
+
+struct driver_state {
+  std::vector<const instrument*> insts;
+  caf::actor gateway;
+  caf::actor report_to;
+  uint64_t n = 0, sent = 0, done = 0;
+  uint32_t rate = 0;
+  uint64_t window = 0; // max orders in flight when flat out; 0 = no limit
+  double credit = 0;
+  int64_t last_tick_ns = 0;
+  std::vector<int64_t> sent_at;
+  driver_result r;
+};
+
+void send_batch(caf::stateful_actor<driver_state>* self, uint64_t count) {
+  auto& st = self->state;
+  for (uint64_t k = 0; k < count && st.sent < st.n; ++k) {
+    if (st.window > 0 && st.sent - st.done >= st.window)
+      break;
+    auto i = st.sent++;
+    auto& inst = *st.insts[(i / 2) % st.insts.size()];
+    submit_order x;
+    x.strategy = strategy_id{"bench"};
+    x.clordid = client_order_id{std::to_string(i)};
+    x.symbol = inst.id.value;
+    x.side = i % 2 == 0 ? side::buy : side::sell;
+    x.type = ord_type::limit;
+    x.tif = time_in_force::day;
+    x.qty = quantity::from_units(100);
+    x.px = inst.prev_close;
+    x.reply_to = caf::actor_cast<caf::actor>(self);
+    st.sent_at[i] = now_ns();
+    caf::anon_send(st.gateway, std::move(x));
+  }
+}
+
+caf::behavior driver(caf::stateful_actor<driver_state>* self, std::vector<const instrument*> insts,
+                     caf::actor gateway, caf::actor report_to, uint64_t n, uint32_t rate,
+                     uint64_t window) {
+  auto& st = self->state;
+  st.insts = std::move(insts);
+  st.gateway = std::move(gateway);
+  st.report_to = std::move(report_to);
+  st.n = n;
+  st.rate = rate;
+  st.window = rate == 0 ? window : 0;
+  st.sent_at.assign(n, 0);
+  st.r.to_accepted.reserve(n);
+  st.r.to_acked.reserve(n);
+  st.r.to_filled.reserve(n);
+  return {
+    [self](go_atom) {
+      auto& st = self->state;
+      st.r.start_ns = now_ns();
+      if (st.rate == 0 && st.window > 0) {
+        send_batch(self, st.window); // then one more per finished order
+      } else if (st.rate == 0) {
+        // Flat out, in slices so events interleave with sending.
+        send_batch(self, 2000);
+        if (st.sent < st.n)
+          self->send(self, tick2_atom::value);
+      } else {
+        self->send(self, tick2_atom::value);
+      }
+    },
+    [self](tick2_atom) {
+      auto& st = self->state;
+      if (st.rate == 0) {
+        send_batch(self, 2000);
+      } else {
+        // Owed orders from the real time elapsed (timers fire late).
+        auto t = now_ns();
+        if (st.last_tick_ns == 0)
+          st.last_tick_ns = t;
+        st.credit += static_cast<double>(st.rate) * static_cast<double>(t - st.last_tick_ns) / 1e9;
+        st.last_tick_ns = t;
+        auto k = static_cast<uint64_t>(st.credit);
+        st.credit -= static_cast<double>(k);
+        send_batch(self, k);
+      }
+      if (st.sent < st.n) {
+        if (st.rate == 0)
+          self->send(self, tick2_atom::value);
+        else
+          self->delayed_send(self, 100us, tick2_atom::value);
+      }
+    },
+    [self](const order_event& e) {
+      auto& st = self->state;
+      auto i = std::stoull(e.clordid.value);
+      auto dt = now_ns() - st.sent_at[i];
+      switch (e.kind) {
+        case event_kind::accepted: st.r.to_accepted.push_back(dt); break;
+        case event_kind::acknowledged: st.r.to_acked.push_back(dt); break;
+        case event_kind::filled:
+          st.r.to_filled.push_back(dt);
+          ++st.r.filled;
+          ++st.done;
+          break;
+        case event_kind::rejected:
+        case event_kind::canceled:
+        case event_kind::expired:
+          ++st.r.other_terminal;
+          ++st.done;
+          break;
+        default: break;
+      }
+      if (st.window > 0 && st.sent < st.n)
+        send_batch(self, 1);
+      if (st.done == st.n) {
+        st.r.end_ns = now_ns();
+        self->send(st.report_to, std::move(st.r));
+        self->quit();
+      }
+    },
+  };
+}
+
+// -- baseline -------------------------------------------------------------------
+
+using bl_write = caf::atom_constant<caf::atom("om_blw")>;
+using bl_flush = caf::atom_constant<caf::atom("om_blf")>;
+using bl_ask = caf::atom_constant<caf::atom("om_blask")>;
+using bl_done = caf::atom_constant<caf::atom("om_bldone")>;
+
+struct bl_store_state {
+  std::optional<table_writer> w;
+  write_batch batch;
+  std::vector<caf::response_promise> waiting;
+  bool scheduled = false;
+  uint64_t seq = 0;
+};
+
+caf::behavior bl_store(caf::stateful_actor<bl_store_state>* self, std::shared_ptr<store> db,
+                       order_snapshot sample) {
+  self->state.w.emplace(std::move(*db->claim(table::orders, "baseline")));
+  return {
+    [self, sample](bl_write, uint64_t key) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      st.batch.put(u64_key(key), fence{1, ++st.seq}, sample, 0);
+      auto rp = self->make_response_promise();
+      st.waiting.push_back(rp);
+      if (!st.scheduled) {
+        st.scheduled = true;
+        self->send(self, bl_flush::value);
+      }
+      return caf::delegated<uint64_t>{};
+    },
+    [self](bl_flush) {
+      auto& st = self->state;
+      st.scheduled = false;
+      auto err = st.w->commit(st.batch);
+      st.batch.clear();
+      for (auto& rp : st.waiting)
+        err ? rp.deliver(err) : rp.deliver(uint64_t{1});
+      st.waiting.clear();
+    },
+  };
+}
+
+/// A peer that answers one request (stands in for risk and router).
+caf::behavior bl_peer() {
+  return {[](bl_ask, uint64_t x) { return x; }};
+}
+
+/// Stands in for a venue: acknowledges and fills each order (two messages).
+caf::behavior bl_venue() {
+  return {[](bl_ask, uint64_t id, caf::actor to) {
+    caf::anon_send(to, bl_done::value, id, false);
+    caf::anon_send(to, bl_done::value, id, true);
+  }};
+}
+
+/// One actor per order: 4 batched writes, 2 request/response pairs, a venue
+/// round (2 messages back), a completion message.
+caf::behavior bl_order(caf::event_based_actor* self, uint64_t id, caf::actor db, caf::actor risk,
+                       caf::actor router, caf::actor venue, caf::actor driver) {
+  auto write = [self, db, id](std::function<void()> then) {
+    self->request(db, caf::infinite, bl_write::value, id * 4 + 0).then([then](uint64_t) { then(); });
+  };
+  write([=] {
+    self->request(risk, caf::infinite, bl_ask::value, id).then([=](uint64_t) {
+      self->request(router, caf::infinite, bl_ask::value, id).then([=](uint64_t) {
+        write([=] { caf::anon_send(venue, bl_ask::value, id, caf::actor_cast<caf::actor>(self)); });
+      });
+    });
+  });
+  return {[=](bl_done, uint64_t, bool filled) {
+    write([=] {
+      if (filled) {
+        caf::anon_send(driver, bl_done::value, id, true);
+        self->quit();
+      }
+    });
+  }};
+}
+
+double run_baseline(caf::actor_system& sys, std::shared_ptr<store> db, uint64_t n,
+                    const order_snapshot& sample) {
+  caf::scoped_actor self{sys};
+  auto st = sys.spawn(bl_store, db, sample);
+  auto risk = sys.spawn(bl_peer);
+  auto router = sys.spawn(bl_peer);
+  auto venue = sys.spawn(bl_venue);
+  auto me = caf::actor_cast<caf::actor>(self);
+  auto t0 = now_ns();
+  for (uint64_t i = 0; i < n; ++i)
+    sys.spawn(bl_order, i, st, risk, router, venue, me);
+  uint64_t done = 0;
+  self->receive_while([&] { return done < n; })([&](bl_done, uint64_t, bool) { ++done; });
+  auto secs = static_cast<double>(now_ns() - t0) / 1e9;
+  for (auto& a : {st, risk, router, venue})
+    self->send_exit(a, caf::exit_reason::user_shutdown);
+  return static_cast<double>(n) / secs;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  uint64_t orders = 50000;
+  uint32_t rate = 0;
+  uint64_t window = 0;
+  bool json = false;
+  bool skip_baseline = false;
+  bool baseline_only = false;
+  std::string config = "config/bench.toml";
+  std::string data_dir;
+  CLI::App app{"ordermesh benchmark"};
+  app.add_option("--orders,-n", orders, "orders to send (even)");
+  app.add_option("--rate,-r", rate, "orders per second; 0 = flat out");
+  app.add_option("--window,-w", window, "flat out: at most this many orders in flight (0 = all at once)");
+  app.add_option("--config,-c", config, "node configuration");
+  app.add_option("--data-dir", data_dir, "where to put the RocksDB (default: a temp dir)");
+  app.add_flag("--json", json, "print one JSON object");
+  app.add_flag("--skip-baseline", skip_baseline, "do not run the bare-CAF baseline");
+  app.add_flag("--baseline-only", baseline_only, "run only the bare-CAF baseline");
+  CLI11_PARSE(app, argc, argv);
+  orders += orders % 2;
+
+  auto cfg = load_node_config(config);
+  if (!cfg) {
+    std::cerr << "ordermesh-bench: " << describe(cfg.error()) << "\n";
+    return 2;
+  }
+  log::init(cfg->log);
+  auto rd = load_refdata_file(cfg->node.refdata);
+  if (!rd) {
+    std::cerr << "ordermesh-bench: " << describe(rd.error()) << "\n";
+    return 2;
+  }
+  if (data_dir.empty())
+    data_dir = (fs::temp_directory_path() / ("ordermesh-bench-" + std::to_string(::getpid()))).string();
+  fs::remove_all(data_dir);
+  fs::create_directories(data_dir);
+  auto db = store::open(store_options{data_dir + "/db"});
+  auto bl_db = store::open(store_options{data_dir + "/baseline"});
+  if (!db || !bl_db) {
+    std::cerr << "ordermesh-bench: cannot open the stores in " << data_dir << "\n";
+    return 2;
+  }
+  caf::actor_system_config sys_cfg;
+  auto threads = cfg->node.scheduler_threads ? cfg->node.scheduler_threads
+                                             : std::max(1u, std::thread::hardware_concurrency());
+  sys_cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
+  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
+  register_desk_types(sys_cfg);
+  nlohmann::json out;
+  {
+    caf::actor_system sys{sys_cfg};
+    if (baseline_only) {
+      order_snapshot sample;
+      sample.id = order_id::make(1, 1);
+      auto bl = run_baseline(sys, *bl_db, orders, sample);
+      std::cout << "baseline: " << bl << " orders/s\n";
+      return 0;
+    }
+    auto refdata = std::make_shared<refdata_service>(*rd);
+    auto root = spawn_desk(sys, desk_options{*cfg, refdata, *db, 1});
+    caf::scoped_actor self{sys};
+    // Ready: the gateway is registered and the risk actors restored.
+    caf::actor gw;
+    for (int tries = 0; tries < 500 && !gw; ++tries) {
+      std::this_thread::sleep_for(10ms);
+      self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::gateway},
+                    std::string{})
+        .receive([&](caf::actor& h) { gw = h; }, [](caf::error&) {});
+    }
+    std::this_thread::sleep_for(200ms);
+    std::vector<const instrument*> insts;
+    for (auto s : {"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "JPM", "XOM"})
+      insts.push_back(*(*rd)->resolve(s));
+    if (!gw) {
+      std::cerr << "ordermesh-bench: no gateway\n";
+      return 3;
+    }
+    auto d = sys.spawn(driver, insts, gw, caf::actor_cast<caf::actor>(self), orders, rate, window);
+    self->send(d, go_atom::value);
+    driver_result res;
+    self->receive([&](driver_result& r) { res = std::move(r); },
+                  caf::after(std::chrono::seconds(600)) >> [] {
+                    std::cerr << "ordermesh-bench: timed out\n";
+                    std::exit(3);
+                  });
+    auto secs = static_cast<double>(res.end_ns - res.start_ns) / 1e9;
+    auto ops = static_cast<double>(orders) / secs;
+    gateway_stats gs;
+    self->request(caf::actor_cast<gateway_actor>(gw), 5s, stats_atom::value)
+      .receive([&](gateway_stats& s) { gs = std::move(s); }, [](caf::error&) {});
+    post_trade_report pt;
+    caf::actor pta;
+    self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::post_trade},
+                  std::string{})
+      .receive([&](caf::actor& h) { pta = h; }, [](caf::error&) {});
+    self->request(caf::actor_cast<post_trade_actor>(pta), 10s, stats_atom::value)
+      .receive([&](post_trade_report& r) { pt = std::move(r); }, [](caf::error&) {});
+    out["orders"] = orders;
+    out["target_rate"] = rate;
+    out["window"] = window;
+    out["threads"] = threads;
+    out["elapsed_s"] = secs;
+    out["orders_per_s"] = ops;
+    out["filled"] = res.filled;
+    out["other_terminal"] = res.other_terminal;
+    auto stage = [&](const char* name, const pct& p) {
+      out["stages"][name] = {{"p50_us", p.p50}, {"p99_us", p.p99}, {"p999_us", p.p999}, {"n", p.n}};
+    };
+    stage("submit->accepted", percentiles(res.to_accepted));
+    for (auto& s : pt.stages) {
+      std::string name = s.from + "->" + s.to;
+      if (name == "received->risk_checked" || name == "risk_checked->routed"
+          || name == "routed->sent_to_venue" || name == "sent_to_venue->venue_acked"
+          || name == "received->venue_acked" || name == "received->done")
+        out["stages"][name] = {{"p50_us", s.p50_us}, {"p99_us", s.p99_us}, {"p999_us", s.p999_us}, {"n", s.samples}};
+    }
+    stage("submit->acknowledged", percentiles(res.to_acked));
+    stage("submit->filled", percentiles(res.to_filled));
+    out["risk_round_trip"] = {{"p50_us", gs.risk_rtt_p50_us}, {"p99_us", gs.risk_rtt_p99_us}};
+    out["risk_check_in_actor"] = {{"p50_us", gs.risk_check_p50_us}, {"p99_us", gs.risk_check_p99_us}};
+    self->monitor(root);
+    self->send_exit(root, caf::exit_reason::user_shutdown);
+    self->receive([](caf::down_msg&) {}, caf::after(std::chrono::seconds(30)) >> [] {});
+    if (!skip_baseline) {
+      // The record the desk writes most: a filled order's snapshot.
+      order_snapshot sample;
+      sample.id = order_id::make(1, 1);
+      sample.clordid = client_order_id{"123456"};
+      sample.strategy = strategy_id{"bench"};
+      sample.instrument = instrument_id{"AAPL.XNAS"};
+      sample.symbol_as_sent = "AAPL.XNAS";
+      sample.refdata_version = (*rd)->version();
+      sample.children.push_back(child_order{venue_id{"BENCHX"}, "BENCHX-1", quantity::from_units(100),
+                                            quantity::from_units(100), ord_status::filled, 3});
+      auto bl = run_baseline(sys, *bl_db, orders, sample);
+      out["baseline_orders_per_s"] = bl;
+      out["ratio"] = ops / bl;
+      out["baseline_shape"] = "spawn + 15 messages + 4 batched RocksDB writes per order";
+    }
+  }
+  log::shutdown();
+  fs::remove_all(data_dir);
+  if (json) {
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  auto f = [](double x) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f", x);
+    return std::string{b};
+  };
+  std::cout << "ordermesh-bench: " << orders << " orders, "
+            << (rate ? std::to_string(rate) + "/s target" : std::string{"flat out"}) << ", "
+            << out["threads"] << " scheduler threads\n";
+  std::cout << "  desk:     " << f(out["orders_per_s"]) << " orders/s (" << out["filled"]
+            << " filled)\n";
+  if (out.contains("baseline_orders_per_s"))
+    std::cout << "  baseline: " << f(out["baseline_orders_per_s"]) << " orders/s ("
+              << out["baseline_shape"].get<std::string>() << "), ratio "
+              << f(out["ratio"].get<double>() * 100) << "%\n";
+  std::cout << "  latency (us)                 p50      p99    p99.9\n";
+  for (auto& [k, v] : out["stages"].items()) {
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-26s %8.1f %8.1f %8.1f\n", k.c_str(), v["p50_us"].get<double>(),
+                  v["p99_us"].get<double>(), v["p999_us"].get<double>());
+    std::cout << line;
+  }
+  std::cout << "  risk round trip p50 " << f(out["risk_round_trip"]["p50_us"]) << " us, p99 "
+            << f(out["risk_round_trip"]["p99_us"]) << " us; inside the risk actor p99 "
+            << f(out["risk_check_in_actor"]["p99_us"]) << " us\n";
+  return 0;
+}
