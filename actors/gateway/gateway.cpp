@@ -45,6 +45,16 @@ struct gateway_state {
   std::vector<int64_t> risk_rtt_ns, risk_check_ns;
   deadline_set deadlines;
   std::optional<caf::actor_clock::time_point> deadline_armed;
+  // Group commit: records written together, then each submit continues.
+  struct pending_submit {
+    submit_order x;
+    order_snapshot s;
+    uint64_t digest;
+  };
+  write_batch idem_batch;
+  std::vector<pending_submit> idem_waiting;
+  std::unordered_map<std::string, uint64_t> idem_pending; // key -> digest
+  bool idem_flush_scheduled = false;
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
 };
 
@@ -355,8 +365,14 @@ void on_submit(gw_ptr self, const submit_order& x) {
   // 0. Idempotency, durably, before anything else.
   auto key = idempotency_key(x.strategy, x.clordid);
   auto digest = terms_digest(x);
-  // The record is written synchronously below, so the store is authoritative
-  // even for an order accepted a moment ago.
+  // A key waiting in the current group commit is answered from there.
+  if (auto p = st.idem_pending.find(key); p != st.idem_pending.end()) {
+    if (p->second != digest)
+      return reject_unrecorded(self, x, reject_code::duplicate_different_terms,
+                               "clordid: '" + x.clordid.value + "' is in use with other terms");
+    idempotency_record rec{x.strategy, x.clordid, st.live[key].id, 0, digest};
+    return reply_duplicate(self, x, rec);
+  }
   auto existing = st.opts.db->get<idempotency_record>(table::idempotency, key);
   if (existing) {
     if (existing->record.terms_digest != digest)
@@ -370,11 +386,20 @@ void on_submit(gw_ptr self, const submit_order& x) {
                              "idempotency: " + describe(existing.error()));
   auto s = new_snapshot(self, x, received);
   idempotency_record rec{x.strategy, x.clordid, s.id, received, digest};
-  if (auto err = st.idempotency->put_if_absent(key, fence{st.opts.node_incarnation, 1}, rec,
-                                               received))
-    return reject_unrecorded(self, x, reject_code::persistence_failed,
-                             "idempotency: " + describe(err));
+  st.idem_batch.put(key, fence{st.opts.node_incarnation, 1}, rec, received);
+  st.idem_pending.emplace(key, digest);
   st.live[key] = live_order{s.id, {}};
+  st.idem_waiting.push_back(gateway_state::pending_submit{x, std::move(s), digest});
+  if (!st.idem_flush_scheduled) {
+    st.idem_flush_scheduled = true;
+    // Behind every submit already queued: one write records them all.
+    self->send(self, flush_atom::value);
+  }
+}
+
+/// Stages 1-3 of a submit whose idempotency record is durable.
+void run_stages(gw_ptr self, const submit_order& x, order_snapshot s) {
+  auto& st = self->state;
   // 1. Syntax.
   if (auto v = check_syntax(x); !v.ok())
     return reject(self, s, x.reply_to, v.code, v.message);
@@ -392,6 +417,25 @@ void on_submit(gw_ptr self, const submit_order& x) {
     return reject(self, s, x.reply_to, reject_code::instrument_halted,
                   "symbol: " + b.inst->id.value + " is halted");
   risk_stage(self, std::move(s), *b.inst, x);
+}
+
+void flush_idempotency(gw_ptr self) {
+  auto& st = self->state;
+  st.idem_flush_scheduled = false;
+  auto err = st.idempotency->commit(st.idem_batch);
+  st.idem_batch.clear();
+  st.idem_pending.clear();
+  auto waiting = std::move(st.idem_waiting);
+  st.idem_waiting.clear();
+  for (auto& p : waiting) {
+    if (err) {
+      st.live.erase(idempotency_key(p.x.strategy, p.x.clordid));
+      reject_unrecorded(self, p.x, reject_code::persistence_failed,
+                        "idempotency: " + describe(err));
+      continue;
+    }
+    run_stages(self, p.x, std::move(p.s));
+  }
 }
 
 template <class Cmd>
@@ -560,6 +604,7 @@ gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
     [self](deadline_tick_atom) {
       on_deadline_tick(self, self->state.deadlines, self->state.deadline_armed);
     },
+    [self](flush_atom) { flush_idempotency(self); },
     [self](const inject_crash& c) {
       auto& st = self->state;
       if (!st.opts.fault_injection)

@@ -4,7 +4,9 @@
 // Order of work for a submit:
 //   0. idempotency: the (strategy, client order id) key is looked up and, if
 //      new, recorded durably (the gateway is the single writer of the
-//      idempotency table) before anything else. A retry gets the existing
+//      idempotency table) before anything else. Records of the submits that
+//      arrive together are written in one batch (group commit); processing of
+//      each continues once that write is durable. A retry gets the existing
 //      order's current state as a `duplicate` event; the same id with other
 //      terms is rejected.
 //   1. syntax, 2. business (validation.hpp), 3. real time: trading status,
@@ -77,7 +79,9 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<stats_atom>::with<gateway_stats>,
   caf::replies_to<inject_crash>::with<bool>,
   // Internal: request deadlines (actors/common/deadlines.hpp).
-  caf::reacts_to<deadline_tick_atom>>;
+  caf::reacts_to<deadline_tick_atom>,
+  // Internal: group commit of idempotency records.
+  caf::reacts_to<flush_atom>>;
 
 struct gateway_options {
   node_config cfg;

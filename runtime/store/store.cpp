@@ -1,6 +1,8 @@
 #include "runtime/store/store.hpp"
 
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
@@ -49,6 +51,13 @@ caf::expected<std::shared_ptr<store>> store::open(store_options opts) {
   db_opts.max_background_jobs = 2;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   rocksdb::ColumnFamilyOptions cf_opts;
+  // Most lookups are for keys that do not exist yet (a new client order id,
+  // the first write of an order): Bloom filters make those misses cheap.
+  rocksdb::BlockBasedTableOptions table_opts;
+  table_opts.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_opts));
+  cf_opts.memtable_whole_key_filtering = true;
+  cf_opts.memtable_prefix_bloom_size_ratio = 0.05;
   for (size_t i = 0; i < table_count; ++i)
     cfs.emplace_back(to_string(static_cast<table>(i)), cf_opts);
   cfs.emplace_back(meta_cf, cf_opts);

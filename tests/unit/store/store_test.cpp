@@ -182,6 +182,28 @@ CAF_TEST(batches are atomic) {
   CAF_CHECK_EQUAL(code_of(w.commit(dup)), errc::stale_write);
 }
 
+CAF_TEST(commits across tables land together or not at all) {
+  auto orders = writer(table::orders);
+  auto journal = writer(table::journal);
+  auto o = test::sample_order(1);
+  auto f = test::sample_fill();
+  write_batch ob, jb;
+  ob.put(order_key(o.id), fence{1, 1}, o, 0);
+  jb.put(u64_key(1), fence{1, 1}, f, 0);
+  CAF_REQUIRE(!table_writer::commit_all({{&orders, &ob}, {&journal, &jb}}));
+  CAF_CHECK(db->get<order_snapshot>(table::orders, order_key(o.id)));
+  CAF_CHECK(db->get<fill_record>(table::journal, u64_key(1)));
+  // A stale order snapshot refuses its fills too.
+  write_batch stale, fills;
+  stale.put(order_key(o.id), fence{1, 1}, o, 0);
+  fills.put(u64_key(2), fence{1, 1}, f, 0);
+  CAF_CHECK_EQUAL(code_of(table_writer::commit_all({{&orders, &stale}, {&journal, &fills}})),
+                  errc::stale_write);
+  CAF_CHECK_EQUAL(code_of(db->get_raw(table::journal, u64_key(2)).error()), errc::not_found);
+  CAF_CHECK_EQUAL(code_of(orders.check(order_key(o.id), fence{1, 1})), errc::stale_write);
+  CAF_CHECK(!orders.check(order_key(o.id), fence{1, 2}));
+}
+
 CAF_TEST(put if absent refuses a second record) {
   auto w = writer(table::idempotency);
   auto i = test::sample_idempotency();
