@@ -96,7 +96,8 @@ risk_verdict_msg amend(risk_ptr self, const risk_amend_request& req) {
   quantity current = i == st.reservations.end() ? quantity{} : i->second.remaining;
   risk_verdict v;
   if (req.new_leaves > current) {
-    v = st.book->check_amend(req.strategy, req.side, req.type, req.new_leaves - current, req.px, t0);
+    v = st.book->check_amend(req.strategy, req.side, req.type, req.new_leaves - current,
+                             req.new_leaves, req.px, t0);
   } else {
     st.book->release(req.strategy, req.side, current - req.new_leaves);
   }

@@ -26,7 +26,8 @@ const effective_limits& risk_book::limits(const strategy_id& s) {
 }
 
 risk_verdict risk_book::check(const strategy_id& s, pos& p, side sd, ord_type type,
-                              quantity qty, price px, int64_t now_ns, bool count_rate) {
+                              quantity qty, quantity size, price px, int64_t now_ns,
+                              bool count_rate) {
   auto deny = [](reject_code c, std::string m) { return risk_verdict{c, std::move(m)}; };
   auto& lim = limits(s);
   if (halted(s))
@@ -41,9 +42,17 @@ risk_verdict risk_book::check(const strategy_id& s, pos& p, side sd, ord_type ty
                   "more than " + std::to_string(lim.max_orders_per_second)
                     + " orders in one second for " + s.value + " on " + inst_.id.value);
   }
+  if (size > lim.max_order_qty)
+    return deny(reject_code::max_order_qty, "qty " + to_string(size) + " exceeds max order qty "
+                                              + to_string(lim.max_order_qty) + " for " + inst_.id.value);
   if (!reference_.is_positive())
     return deny(reject_code::no_reference_price,
                 "no reference price for " + inst_.id.value + ": refusing (fail closed)");
+  auto value = notional(type == ord_type::limit ? px : reference_, size);
+  if (value > lim.max_order_notional)
+    return deny(reject_code::max_order_notional,
+                "notional " + to_string(value) + " exceeds max order notional "
+                  + to_string(lim.max_order_notional) + " for " + inst_.id.value);
   if (type == ord_type::limit) {
     int128 diff = static_cast<int128>(px.raw) - reference_.raw;
     if (diff < 0)
@@ -77,16 +86,16 @@ risk_verdict risk_book::check(const strategy_id& s, pos& p, side sd, ord_type ty
 risk_verdict risk_book::check_and_reserve(const strategy_id& s, side sd, ord_type type,
                                           quantity qty, price px, int64_t now_ns) {
   auto& p = pos_[s.value];
-  auto v = check(s, p, sd, type, qty, px, now_ns, true);
+  auto v = check(s, p, sd, type, qty, qty, px, now_ns, true);
   if (v.approved())
     (sd == side::buy ? p.reserved_buy : p.reserved_sell) += qty;
   return v;
 }
 
 risk_verdict risk_book::check_amend(const strategy_id& s, side sd, ord_type type, quantity extra,
-                                    price new_px, int64_t now_ns) {
+                                    quantity new_leaves, price new_px, int64_t now_ns) {
   auto& p = pos_[s.value];
-  auto v = check(s, p, sd, type, extra, new_px, now_ns, false);
+  auto v = check(s, p, sd, type, extra, new_leaves, new_px, now_ns, false);
   if (v.approved())
     (sd == side::buy ? p.reserved_buy : p.reserved_sell) += extra;
   return v;

@@ -7,7 +7,9 @@
 //   kill switch (strategy or all)      -> kill_switch
 //   restricted list                    -> restricted_instrument
 //   orders in the last second          -> rate_limit
+//   quantity above max order qty       -> max_order_qty
 //   reference price missing            -> no_reference_price (fail closed)
+//   notional above max order notional  -> max_order_notional
 //   limit price vs reference           -> price_collar
 //   |net| + reserved buys + reserved sells + qty > max gross   -> gross_position_limit
 //   worst-case net after the order > max net                   -> net_position_limit
@@ -42,10 +44,11 @@ public:
   risk_verdict check_and_reserve(const strategy_id& s, side sd, ord_type type, quantity qty,
                                  price px, int64_t now_ns);
 
-  /// Re-checks an amend that raises the working quantity by `extra` (or
-  /// changes the price); reserves the extra on approval.
+  /// Re-checks an amend that raises the working quantity by `extra` to
+  /// `new_leaves`; size limits apply to `new_leaves`, position limits to the
+  /// extra. Reserves the extra on approval.
   risk_verdict check_amend(const strategy_id& s, side sd, ord_type type, quantity extra,
-                           price new_px, int64_t now_ns);
+                           quantity new_leaves, price new_px, int64_t now_ns);
 
   /// A fill: moves quantity from reserved to the position.
   void on_fill(const strategy_id& s, side sd, quantity qty, price px);
@@ -100,7 +103,7 @@ private:
   };
 
   risk_verdict check(const strategy_id& s, pos& p, side sd, ord_type type, quantity qty,
-                     price px, int64_t now_ns, bool count_rate);
+                     quantity size, price px, int64_t now_ns, bool count_rate);
   const effective_limits& limits(const strategy_id& s);
 
   instrument inst_;

@@ -423,13 +423,13 @@ CAF_TEST(amends are replaced or rejected by the venue) {
   auto& rr = only(c3, event_kind::replace_rejected);
   CAF_CHECK_EQUAL(rr.order_qty, quantity::from_units(150));
   CAF_CHECK_EQUAL(rr.status, ord_status::new_order);
-  // An amend beyond the strategy's limit is refused by risk before the venue.
+  // An amend beyond the limits is refused by risk before the venue.
   self->send(caf::actor_cast<gateway_actor>(gateway),
              amend_order{x.strategy, x.clordid, quantity::from_units(60000), *price::parse("228.51"),
                          caf::actor_cast<caf::actor>(self)});
   auto c4 = drain();
   CAF_CHECK(c4.replaces.empty());
-  CAF_CHECK_EQUAL(only(c4, event_kind::replace_rejected).code, reject_code::net_position_limit);
+  CAF_CHECK_EQUAL(only(c4, event_kind::replace_rejected).code, reject_code::max_order_qty);
 }
 
 CAF_TEST(a crashed order actor restarts from its snapshot and others are untouched) {

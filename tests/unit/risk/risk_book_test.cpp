@@ -121,6 +121,21 @@ CAF_TEST(kill switch restricted list and daily loss) {
                   reject_code::restricted_instrument);
 }
 
+CAF_TEST(order size and notional limits) {
+  risk_book b{aapl(), limits()};
+  CAF_CHECK_EQUAL(b.check_and_reserve(s1, side::buy, ord_type::limit, qty(1001), px("100"), 1).code,
+                  reject_code::max_order_qty);
+  auto r = limits();
+  r.defaults.max_order_notional = money::from_units(10000);
+  risk_book c{aapl(), r};
+  CAF_CHECK(c.check_and_reserve(s1, side::buy, ord_type::limit, qty(100), px("100"), 1).approved());
+  CAF_CHECK_EQUAL(c.check_and_reserve(s1, side::buy, ord_type::limit, qty(101), px("100"), 2).code,
+                  reject_code::max_order_notional);
+  // Market orders are valued at the reference price.
+  CAF_CHECK_EQUAL(c.check_and_reserve(s1, side::sell, ord_type::market, qty(101), price{}, 3).code,
+                  reject_code::max_order_notional);
+}
+
 CAF_TEST(snapshot restores positions and reservations) {
   risk_book b{aapl(), limits()};
   CAF_REQUIRE(b.check_and_reserve(s1, side::sell, ord_type::limit, qty(80), px("100"), 1).approved());
