@@ -428,11 +428,9 @@ void on_report(order_ptr self, const venue_report& r) {
     if (s.state.status == ord_status::pending_cancel) {
       if (apply(self, cancel_ack{}))
         evs.push_back(make_event(event_kind::canceled, s));
-    } else if (s.state.status == ord_status::pending_new) {
-      if (apply(self, venue_reject{"all legs ended"}))
-        evs.push_back(reject_event(s, event_kind::rejected, reject_code::venue_rejected,
-                                   "every leg was rejected or canceled"));
     } else if (apply(self, unsolicited_cancel{r.reason})) {
+      // The venue ended every leg on its own (IOC remainder, a split order
+      // winding down after a rejected leg, a venue that lost the order).
       auto e = make_event(event_kind::canceled, s);
       e.message = r.reason;
       evs.push_back(std::move(e));
