@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 ./tools/deps.sh
 
+# Paths relative to the checkout: clones in other directories share ccache.
+export CCACHE_BASEDIR="$PWD"
+
 BUILD_DIR=${OM_BUILD_DIR:-build}
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
   cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release

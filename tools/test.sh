@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 ./tools/deps.sh
 
+# Paths relative to the checkout: clones in other directories share ccache.
+export CCACHE_BASEDIR="$PWD"
+
 BUILD_DIR=${OM_BUILD_DIR:-build}
 JOBS=$(nproc)
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then

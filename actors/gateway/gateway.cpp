@@ -1,4 +1,5 @@
 #include "actors/gateway/gateway.hpp"
+#include "runtime/clock.hpp"
 
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/validation.hpp"
@@ -22,11 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int64_t mono_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::steady_clock::now().time_since_epoch())
-    .count();
-}
 
 struct live_order {
   order_id id;
@@ -133,7 +129,7 @@ void reject(gw_ptr self, order_snapshot s, const caf::actor& reply_to, reject_co
   s.state.status = ord_status::rejected;
   s.state.leaves_qty = quantity{};
   s.reject_reason = std::string{to_string(code)} + ": " + message;
-  s.stages[stage::done] = wall_clock_ns();
+  s.stages[stage::done] = wall_ns();
   st.log->warn("order_id={} strategy={} clordid={} event=rejected stage={} code={} message={}",
                to_string(s.id), s.strategy.value, s.clordid.value, to_string(stage_of(code)),
                to_string(code), log::q(message));
@@ -177,7 +173,7 @@ void reject_unrecorded(gw_ptr self, const submit_order& x, reject_code code, std
   ev.stage = stage_of(code);
   ev.code = code;
   ev.message = std::move(msg);
-  ev.ts_ns = wall_clock_ns();
+  ev.ts_ns = wall_ns();
   self->state.log->warn("strategy={} clordid={} event=rejected stage={} code={} message={}",
                         x.strategy.value, x.clordid.value, to_string(ev.stage), to_string(code),
                         log::q(ev.message));
@@ -294,7 +290,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
             auto& st = self->state;
             sample(st.risk_rtt_ns, mono_ns() - t0);
             sample(st.risk_check_ns, v.check_ns);
-            s.stages[stage::risk_checked] = wall_clock_ns();
+            s.stages[stage::risk_checked] = wall_ns();
             if (v.code != reject_code::none) {
               reject(self, s, reply_to, v.code, v.message);
               return;
@@ -304,7 +300,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
           },
           [self, s, inst, reply_to, risk](caf::error& err) mutable {
             auto& st = self->state;
-            s.stages[stage::risk_checked] = wall_clock_ns();
+            s.stages[stage::risk_checked] = wall_ns();
             bool timeout = err == caf::sec::request_timeout;
             if (!timeout) {
               reject(self, s, reply_to, reject_code::risk_unavailable, "risk: " + describe(err));
@@ -355,7 +351,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
 
 void on_submit(gw_ptr self, const submit_order& x) {
   auto& st = self->state;
-  auto received = wall_clock_ns();
+  auto received = wall_ns();
   ++st.stats.received;
   // Without these two there is no key to make the submit idempotent.
   if (x.strategy.empty())
@@ -403,7 +399,7 @@ void run_stages(gw_ptr self, const submit_order& x, order_snapshot s) {
   // 1. Syntax.
   if (auto v = check_syntax(x); !v.ok())
     return reject(self, s, x.reply_to, v.code, v.message);
-  s.stages[stage::syntax_checked] = wall_clock_ns();
+  s.stages[stage::syntax_checked] = wall_ns();
   // 2. Business.
   auto refdata = st.opts.refdata->current();
   auto b = check_business(x, *refdata, st.opts.cfg.risk);
@@ -411,7 +407,7 @@ void run_stages(gw_ptr self, const submit_order& x, order_snapshot s) {
   if (!b.ok())
     return reject(self, s, x.reply_to, b.code, b.message);
   s.instrument = b.inst->id;
-  s.stages[stage::business_checked] = wall_clock_ns();
+  s.stages[stage::business_checked] = wall_ns();
   // 3. Real time.
   if (b.inst->status == trading_status::halted)
     return reject(self, s, x.reply_to, reject_code::instrument_halted,
@@ -446,7 +442,7 @@ void forward(gw_ptr self, const Cmd& cmd, event_kind refused_kind) {
   ev.kind = refused_kind;
   ev.strategy = cmd.strategy;
   ev.clordid = cmd.clordid;
-  ev.ts_ns = wall_clock_ns();
+  ev.ts_ns = wall_ns();
   if (auto i = st.live.find(key); i != st.live.end()) {
     if (!i->second.handle) {
       ev.id = i->second.id;

@@ -1,4 +1,5 @@
 #include "actors/order/order_actor.hpp"
+#include "runtime/clock.hpp"
 
 #include "actors/directory/directory.hpp"
 #include "actors/post_trade/post_trade.hpp"
@@ -16,11 +17,6 @@
 
 namespace om {
 
-int64_t wall_clock_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 order_event make_event(event_kind kind, const order_snapshot& s) {
   order_event e;
@@ -36,7 +32,7 @@ order_event make_event(event_kind kind, const order_snapshot& s) {
   e.leaves_qty = s.state.leaves_qty;
   e.avg_px = s.state.avg_px();
   e.flagged_for_review = s.flagged_for_review;
-  e.ts_ns = wall_clock_ns();
+  e.ts_ns = wall_ns();
   return e;
 }
 
@@ -93,7 +89,7 @@ bool all_legs_done(const order_snapshot& s) {
 void stamp(order_ptr self, stage st) {
   auto& x = self->state.snap.stages[st];
   if (x == 0)
-    x = wall_clock_ns();
+    x = wall_ns();
 }
 
 order_event reject_event(const order_snapshot& s, event_kind kind, reject_code code,
@@ -220,7 +216,7 @@ void send_legs(order_ptr self) {
     auto& leg = st.legs[i];
     if (!leg.venue || leg_done(s.children[i]))
       continue;
-    leg.sent_ns = wall_clock_ns();
+    leg.sent_ns = wall_ns();
     caf::anon_send(caf::actor_cast<venue_actor>(leg.venue),
                venue_new_order{s.id, i, s.instrument, s.state.side, s.state.type, s.state.tif,
                                s.children[i].qty, s.state.limit_px,
@@ -327,7 +323,7 @@ void on_report(order_ptr self, const venue_report& r) {
       auto& leg = st.legs[r.leg];
       if (st.args.post_trade && leg.sent_ns > 0)
         caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade),
-                   venue_ack_sample{c.venue, wall_clock_ns() - leg.sent_ns});
+                   venue_ack_sample{c.venue, wall_ns() - leg.sent_ns});
       stamp(self, stage::venue_acked);
       if (s.state.status == ord_status::pending_new) {
         if (apply(self, venue_ack{}))
@@ -380,7 +376,7 @@ void on_report(order_ptr self, const venue_report& r) {
           f.fee = r.fee;
           f.liq = r.liq;
           f.venue_ns = r.venue_ns;
-          f.received_ns = wall_clock_ns();
+          f.received_ns = wall_ns();
           f.arrival_px = s.arrival_px;
           f.late = t.late;
           st.pending_fills.push_back(std::move(f));

@@ -101,6 +101,5 @@ caf::expected<caf::actor> start_order_actor(caf::actor_system& sys, const caf::m
 /// Builds an order_event from a snapshot.
 order_event make_event(event_kind kind, const order_snapshot& s);
 
-int64_t wall_clock_ns();
 
 } // namespace om

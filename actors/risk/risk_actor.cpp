@@ -1,4 +1,5 @@
 #include "actors/risk/risk_actor.hpp"
+#include "runtime/clock.hpp"
 
 #include "actors/directory/directory.hpp"
 #include "actors/risk/risk_book.hpp"
@@ -22,11 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int64_t mono_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::steady_clock::now().time_since_epoch())
-    .count();
-}
 
 struct reservation {
   strategy_id strategy;

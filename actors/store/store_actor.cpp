@@ -1,4 +1,5 @@
 #include "actors/store/store_actor.hpp"
+#include "runtime/clock.hpp"
 
 #include "actors/directory/directory.hpp"
 #include "runtime/log/log.hpp"
@@ -12,11 +13,6 @@ namespace om {
 
 namespace {
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 struct pending_write {
   table t;
@@ -115,7 +111,7 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
       // A stale fence is answered now, so it cannot spoil the batch.
       if (auto err = st.orders->check(key, x.fence))
         return err;
-      auto t = now_ns();
+      auto t = wall_ns();
       st.order_batch.put(key, x.fence, x.snap, t);
       for (auto& f : x.fills) {
         f.sequence = ++st.journal_seq;
@@ -129,7 +125,7 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
     [self](persist_position& x) -> caf::result<fence> {
       auto& st = self->state;
       st.position_batch.put(position_key(x.snap.instrument, x.snap.strategy), x.fence, x.snap,
-                            now_ns());
+                            wall_ns());
       auto rp = self->make_response_promise<fence>();
       st.pending.push_back(pending_write{table::positions, rp, x.fence});
       schedule_flush(self);
@@ -139,7 +135,7 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
       auto& st = self->state;
       rec.sequence = ++st.audit_seq;
       if (rec.at_ns == 0)
-        rec.at_ns = now_ns();
+        rec.at_ns = wall_ns();
       if (auto err = st.audit->put(u64_key(rec.sequence), fence{1, rec.sequence}, rec, rec.at_ns))
         return err;
       st.log->info("audit_seq={} kind={} actor={} order_id={} detail={}", rec.sequence,

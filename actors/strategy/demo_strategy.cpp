@@ -1,4 +1,5 @@
 #include "actors/strategy/demo_strategy.hpp"
+#include "runtime/clock.hpp"
 
 #include "runtime/log/log.hpp"
 
@@ -44,11 +45,6 @@ struct demo_state {
   std::shared_ptr<spdlog::logger> log = log::get("strategy");
 };
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::steady_clock::now().time_since_epoch())
-    .count();
-}
 
 double uniform(demo_state& st) {
   return std::uniform_real_distribution<double>{0.0, 1.0}(st.rng);
@@ -266,7 +262,7 @@ void maybe_report(caf::event_based_actor* self, demo_state& st) {
     if (!t.terminal)
       return;
   st.reported = true;
-  st.result.elapsed_ns = now_ns() - st.start_ns;
+  st.result.elapsed_ns = mono_ns() - st.start_ns;
   caf::anon_send(st.opts.report_to, st.result);
   self->quit();
 }
@@ -291,7 +287,7 @@ caf::actor spawn_demo_strategy(caf::actor_system& sys, demo_options opts) {
       self->quit(make_error(errc::invalid_argument, "demo.symbols: none resolves"));
       return {};
     }
-    st.start_ns = now_ns();
+    st.start_ns = mono_ns();
     self->send(self, send_tick_atom::value);
     return {
       [self](send_tick_atom) { on_tick(self, self->state); },
@@ -318,7 +314,7 @@ caf::actor spawn_demo_strategy(caf::actor_system& sys, demo_options opts) {
             st.log->warn("clordid={} event=not_terminal status={}", id, to_string(t.status));
           }
         st.reported = true;
-        st.result.elapsed_ns = now_ns() - st.start_ns;
+        st.result.elapsed_ns = mono_ns() - st.start_ns;
         caf::anon_send(st.opts.report_to, st.result);
         self->quit();
       },

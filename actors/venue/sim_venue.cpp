@@ -1,4 +1,5 @@
 #include "actors/venue/sim_venue.hpp"
+#include "runtime/clock.hpp"
 
 #include "actors/directory/directory.hpp"
 #include "actors/venue/matching_engine.hpp"
@@ -24,11 +25,6 @@ namespace {
 constexpr const char* desk_owner = "desk";
 constexpr size_t done_retention = 200'000; // finished orders kept for rebinds
 
-int64_t wall_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 std::string leg_key(order_id id, uint32_t leg) {
   return std::to_string(id.value) + ":" + std::to_string(leg);

@@ -1,4 +1,5 @@
 #include "runtime/supervision/supervisor.hpp"
+#include "runtime/clock.hpp"
 
 #include <caf/all.hpp>
 
@@ -64,11 +65,6 @@ bool is_shutdown(const caf::error& reason) {
   return is_normal(reason) || reason == caf::exit_reason::user_shutdown;
 }
 
-int64_t wall_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 struct child_rec {
   uint64_t key = 0; // start order

@@ -10,6 +10,7 @@
 // batched RocksDB writes of the same encoded order record), so the ratio
 // shows what the desk's logic costs on top of the framework.
 
+#include "runtime/clock.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/gateway.hpp"
 #include "actors/node/desk.hpp"
@@ -35,11 +36,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 struct pct {
   double p50 = 0, p99 = 0, p999 = 0;
@@ -110,7 +106,7 @@ void send_batch(caf::stateful_actor<driver_state>* self, uint64_t count) {
     x.qty = quantity::from_units(100);
     x.px = inst.prev_close;
     x.reply_to = caf::actor_cast<caf::actor>(self);
-    st.sent_at[i] = now_ns();
+    st.sent_at[i] = wall_ns();
     caf::anon_send(st.gateway, std::move(x));
   }
 }
@@ -132,7 +128,7 @@ caf::behavior driver(caf::stateful_actor<driver_state>* self, std::vector<const 
   return {
     [self](go_atom) {
       auto& st = self->state;
-      st.r.start_ns = now_ns();
+      st.r.start_ns = wall_ns();
       if (st.rate == 0 && st.window > 0) {
         send_batch(self, st.window); // then one more per finished order
       } else if (st.rate == 0) {
@@ -150,7 +146,7 @@ caf::behavior driver(caf::stateful_actor<driver_state>* self, std::vector<const 
         send_batch(self, 2000);
       } else {
         // Owed orders from the real time elapsed (timers fire late).
-        auto t = now_ns();
+        auto t = wall_ns();
         if (st.last_tick_ns == 0)
           st.last_tick_ns = t;
         st.credit += static_cast<double>(st.rate) * static_cast<double>(t - st.last_tick_ns) / 1e9;
@@ -169,7 +165,7 @@ caf::behavior driver(caf::stateful_actor<driver_state>* self, std::vector<const 
     [self](const order_event& e) {
       auto& st = self->state;
       auto i = std::stoull(e.clordid.value);
-      auto dt = now_ns() - st.sent_at[i];
+      auto dt = wall_ns() - st.sent_at[i];
       switch (e.kind) {
         case event_kind::accepted: st.r.to_accepted.push_back(dt); break;
         case event_kind::acknowledged: st.r.to_acked.push_back(dt); break;
@@ -189,7 +185,7 @@ caf::behavior driver(caf::stateful_actor<driver_state>* self, std::vector<const 
       if (st.window > 0 && st.sent < st.n)
         send_batch(self, 1);
       if (st.done == st.n) {
-        st.r.end_ns = now_ns();
+        st.r.end_ns = wall_ns();
         self->send(st.report_to, std::move(st.r));
         self->quit();
       }
@@ -284,12 +280,12 @@ double run_baseline(caf::actor_system& sys, std::shared_ptr<store> db, uint64_t 
   auto router = sys.spawn(bl_peer);
   auto venue = sys.spawn(bl_venue);
   auto me = caf::actor_cast<caf::actor>(self);
-  auto t0 = now_ns();
+  auto t0 = wall_ns();
   for (uint64_t i = 0; i < n; ++i)
     sys.spawn(bl_order, i, st, risk, router, venue, me);
   uint64_t done = 0;
   self->receive_while([&] { return done < n; })([&](bl_done, uint64_t, bool) { ++done; });
-  auto secs = static_cast<double>(now_ns() - t0) / 1e9;
+  auto secs = static_cast<double>(wall_ns() - t0) / 1e9;
   for (auto& a : {st, risk, router, venue})
     self->send_exit(a, caf::exit_reason::user_shutdown);
   return static_cast<double>(n) / secs;

@@ -3,6 +3,7 @@
 
 #include "actors/wire/desk_types.hpp"
 #include "runtime/wire/registry.hpp"
+#include "round_trip.hpp"
 
 #include <caf/all.hpp>
 
@@ -12,28 +13,8 @@ using namespace om;
 
 namespace {
 
-struct fixture {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-
-  fixture() {
-    cfg.set("scheduler.max-threads", 1);
-    register_desk_types(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-
-  caf::expected<caf::message> round_trip(const caf::message& in) {
-    std::vector<char> buf;
-    caf::binary_serializer sink{*sys, buf};
-    auto copy = in;
-    if (auto err = sink(copy))
-      return err;
-    caf::message out;
-    caf::binary_deserializer source{*sys, buf};
-    if (auto err = source(out))
-      return err;
-    return out;
-  }
+struct fixture : test::wire_fixture {
+  fixture() : wire_fixture(register_desk_types) {}
 
   template <class T>
   bool check(const T& x, const char* name) {

@@ -2,6 +2,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "runtime/wire/registry.hpp"
+#include "round_trip.hpp"
 #include "samples.hpp"
 
 #include <caf/all.hpp>
@@ -84,29 +85,8 @@ sup::supervisor_report sample(tag<sup::supervisor_report>) {
   return r;
 }
 
-struct fixture {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-
-  fixture() {
-    cfg.set("scheduler.max-threads", 1);
-    register_wire_types(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-
-  /// Serializes a type-erased message as the middleman would and reads it back.
-  caf::expected<caf::message> round_trip(const caf::message& in) {
-    std::vector<char> buf;
-    caf::binary_serializer sink{*sys, buf};
-    auto copy = in;
-    if (auto err = sink(copy))
-      return err;
-    caf::message out;
-    caf::binary_deserializer source{*sys, buf};
-    if (auto err = source(out))
-      return err;
-    return out;
-  }
+struct fixture : test::wire_fixture {
+  fixture() : wire_fixture(register_wire_types) {}
 
   template <class T>
   void check(const char* name) {
