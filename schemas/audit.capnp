@@ -13,6 +13,7 @@ enum AuditKind {
   manualReview @4;
   configChange @5;
   refdataReload @6;
+  circuitBreaker @7;
 }
 
 struct AuditRecord {

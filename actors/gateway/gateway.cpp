@@ -2,6 +2,7 @@
 #include "runtime/clock.hpp"
 
 #include "actors/directory/directory.hpp"
+#include "actors/gateway/circuit_breaker.hpp"
 #include "actors/gateway/validation.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/store/store_actor.hpp"
@@ -13,6 +14,7 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <type_traits>
 #include <map>
 #include <unordered_map>
@@ -51,6 +53,8 @@ struct gateway_state {
   std::vector<pending_submit> idem_waiting;
   std::unordered_map<std::string, uint64_t> idem_pending; // key -> digest
   bool idem_flush_scheduled = false;
+  std::optional<circuit_breaker> breaker;
+  std::deque<submit_order> queued; // while the breaker is open
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
 };
 
@@ -96,6 +100,21 @@ void with_handle(gw_ptr self, const std::string& kind, const std::string& key, F
       [fail](caf::error& err) mutable { fail(err); });
 }
 
+void audit(gw_ptr self, audit_record a) {
+  with_handle(
+    self, svc::store, "",
+    [self, a](caf::actor store) {
+      self->request(caf::actor_cast<store_actor>(store), 10s, a)
+        .then([](uint64_t) {},
+              [self](caf::error& e) {
+                self->state.log->error("event=audit_failed error={}", log::q(describe(e)));
+              });
+    },
+    [self](caf::error& e) {
+      self->state.log->error("event=audit_failed error={}", log::q(describe(e)));
+    });
+}
+
 order_snapshot new_snapshot(gw_ptr self, const submit_order& x, int64_t received) {
   auto& st = self->state;
   order_snapshot s;
@@ -115,9 +134,35 @@ order_snapshot new_snapshot(gw_ptr self, const submit_order& x, int64_t received
   return s;
 }
 
+int64_t now_s(gw_ptr self) {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           self->clock().now().time_since_epoch())
+    .count();
+}
+
+void audit(gw_ptr self, audit_record a);
+
+/// An outcome of the pipeline below the gateway, for the circuit breaker.
+void record_outcome(gw_ptr self, bool error) {
+  auto& st = self->state;
+  if (!st.breaker || !st.breaker->record(now_s(self), error))
+    return;
+  auto why = std::to_string(st.breaker->errors()) + " of the last " + std::to_string(st.breaker->outcomes())
+             + " orders failed downstream";
+  st.log->error("event=circuit_open detail={} action=queue_new_orders", log::q(why));
+  audit_record a;
+  a.kind = audit_kind::circuit_breaker;
+  a.actor = "gateway/" + st.opts.cfg.node.id;
+  a.detail = "opened: " + why;
+  audit(self, std::move(a));
+  self->delayed_send(self, std::chrono::seconds{1}, tick_atom::value);
+}
+
 void count_reject(gw_ptr self, reject_code code) {
   ++self->state.stats.rejected;
   ++self->state.rejects[{stage_of(code), code}];
+  if (circuit_breaker::is_downstream_error(code))
+    record_outcome(self, true);
 }
 
 /// Rejects an order that has an id and an idempotency record: its rejected
@@ -327,17 +372,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
             a.strategy = s.strategy;
             a.instrument = inst.id;
             a.detail = s.review_reason;
-            with_handle(
-              self, svc::store, "",
-              [self, a](caf::actor store) {
-                self->request(caf::actor_cast<store_actor>(store), 10s, a)
-                  .then([](uint64_t) {},
-                        [self](caf::error& e) {
-                          self->state.log->error("event=audit_failed error={}",
-                                                 log::q(describe(e)));
-                        });
-              },
-              [](caf::error&) {});
+            audit(self, a);
             st.log->warn("order_id={} strategy={} event=risk_bypassed detail={}", to_string(s.id),
                          s.strategy.value, log::q(s.review_reason));
             start_order(self, std::move(s), inst, reply_to, risk);
@@ -353,6 +388,10 @@ void on_submit(gw_ptr self, const submit_order& x) {
   auto& st = self->state;
   auto received = wall_ns();
   ++st.stats.received;
+  if (st.breaker && st.breaker->open()) {
+    st.queued.push_back(x); // processed in order once the breaker closes
+    return;
+  }
   // Without these two there is no key to make the submit idempotent.
   if (x.strategy.empty())
     return reject_unrecorded(self, x, reject_code::missing_strategy, "strategy: required");
@@ -480,12 +519,7 @@ caf::result<kill_switch_result> on_kill_switch(gw_ptr self, const kill_switch& k
   a.strategy = k.strategy;
   a.detail = std::string{k.halt ? "halt" : "resume"} + " "
              + (k.strategy.empty() ? "all strategies" : k.strategy.value);
-  with_handle(self, svc::store, "",
-              [self, a](caf::actor store) {
-                self->request(caf::actor_cast<store_actor>(store), 10s, a)
-                  .then([](uint64_t) {}, [](caf::error&) {});
-              },
-              [](caf::error&) {});
+  audit(self, a);
   st.log->warn("strategy={} event=kill_switch halt={} by={}",
                k.strategy.empty() ? "*" : k.strategy.value, k.halt, a.actor);
   self->request(dir, 5s, list_atom::value, std::string{svc::risk})
@@ -520,6 +554,9 @@ gateway_stats stats(gw_ptr self) {
   s.risk_rtt_p99_us = pct_us(st.risk_rtt_ns, 0.99);
   s.risk_check_p50_us = pct_us(st.risk_check_ns, 0.5);
   s.risk_check_p99_us = pct_us(st.risk_check_ns, 0.99);
+  s.breaker_open = st.breaker && st.breaker->open();
+  s.breaker_trips = st.breaker ? st.breaker->trips() : 0;
+  s.queued = st.queued.size();
   return s;
 }
 
@@ -570,6 +607,8 @@ void recover_open_orders(gw_ptr self) {
 gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
   auto& st = self->state;
   st.opts = std::move(opts);
+  st.breaker.emplace(st.opts.cfg.gateway.breaker_error_ratio,
+                     st.opts.cfg.gateway.breaker_window.count());
   auto w = st.opts.db->claim(table::idempotency, "gateway");
   if (!w) {
     // Ends the actor before it handles anything; its supervisor decides.
@@ -595,7 +634,29 @@ gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
       lo.id = b.id;
       lo.handle = b.handle;
     },
-    [self](const order_gone& g) { self->state.live.erase(idempotency_key(g.strategy, g.clordid)); },
+    [self](const order_gone& g) {
+      self->state.live.erase(idempotency_key(g.strategy, g.clordid));
+      record_outcome(self, circuit_breaker::is_downstream_error(g.code));
+    },
+    [self](tick_atom) {
+      auto& st = self->state;
+      if (!st.breaker || !st.breaker->open())
+        return;
+      if (!st.breaker->poll(now_s(self))) {
+        self->delayed_send(self, std::chrono::seconds{1}, tick_atom::value);
+        return;
+      }
+      st.log->warn("event=circuit_closed queued={}", st.queued.size());
+      audit_record a;
+      a.kind = audit_kind::circuit_breaker;
+      a.actor = "gateway/" + st.opts.cfg.node.id;
+      a.detail = "closed; releasing " + std::to_string(st.queued.size()) + " queued orders";
+      audit(self, std::move(a));
+      auto q = std::move(st.queued);
+      st.queued.clear();
+      for (auto& x : q)
+        on_submit(self, x);
+    },
     [self](stats_atom) { return stats(self); },
     [self](deadline_tick_atom) {
       on_deadline_tick(self, self->state.deadlines, self->state.deadline_armed);

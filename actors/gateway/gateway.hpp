@@ -17,6 +17,11 @@
 //   the directory as svc::orders); it
 //   reports `accepted` once its first snapshot is durable.
 // Rejections are written to the store too, so a retry sees them.
+//
+// Circuit breaker (circuit_breaker.hpp): when downstream errors exceed
+// gateway.breaker_error_ratio of the outcomes in gateway.breaker_window_s,
+// incoming orders are queued (not rejected), an alert is logged and audited;
+// once the share is back under the ratio the queue is drained in order.
 
 #include "actors/gateway/strategy_api.hpp"
 #include "actors/common/deadlines.hpp"
@@ -55,10 +60,14 @@ struct gateway_stats {
   /// Time inside the risk actor, microseconds.
   double risk_check_p50_us = 0;
   double risk_check_p99_us = 0;
+  /// Circuit breaker: open now, times it opened, orders waiting in its queue.
+  bool breaker_open = false;
+  uint64_t breaker_trips = 0;
+  uint64_t queued = 0;
 
   OM_FIELDS("om.gateway_stats", gateway_stats, received, started, rejected, duplicates, live,
             risk_timeouts, flagged_for_review, rejects, risk_rtt_p50_us, risk_rtt_p99_us,
-            risk_check_p50_us, risk_check_p99_us)
+            risk_check_p50_us, risk_check_p99_us, breaker_open, breaker_trips, queued)
 };
 
 /// Fault injection: crash the actor of a live order.
@@ -81,7 +90,9 @@ using gateway_actor = caf::typed_actor<
   // Internal: request deadlines (actors/common/deadlines.hpp).
   caf::reacts_to<deadline_tick_atom>,
   // Internal: group commit of idempotency records.
-  caf::reacts_to<flush_atom>>;
+  caf::reacts_to<flush_atom>,
+  // Internal: circuit breaker re-evaluation while open.
+  caf::reacts_to<tick_atom>>;
 
 struct gateway_options {
   node_config cfg;

@@ -67,6 +67,7 @@ struct order_actor_state {
   bool finished = false;
   bool aborting = false; // a leg was rejected while others work: wind down
   bool accepted_sent = true; // false until the first durable write of a new order
+  reject_code final_code = reject_code::none;
   deadline_set deadlines;
   std::optional<caf::actor_clock::time_point> deadline_armed;
   std::shared_ptr<spdlog::logger> log = log::get("order");
@@ -187,7 +188,8 @@ void maybe_finish(order_ptr self) {
   if (st.args.post_trade)
     caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade), order_finished{s});
   if (st.args.gateway)
-    caf::anon_send(st.args.gateway, order_gone{s.id, s.strategy, s.clordid, s.state.status});
+    caf::anon_send(st.args.gateway,
+                   order_gone{s.id, s.strategy, s.clordid, s.state.status, st.final_code});
   st.log->debug("order_id={} event=finished status={} cum_qty={} avg_px={}", to_string(s.id),
                 to_string(s.state.status), to_string(s.state.cum_qty),
                 to_string(s.state.avg_px()));
@@ -244,6 +246,7 @@ void reject_order(order_ptr self, reject_code code, std::string why) {
     evs.push_back(make_event(event_kind::accepted, st.snap));
   }
   st.snap.reject_reason = why;
+  st.final_code = code;
   if (!apply(self, venue_reject{why}))
     return;
   stamp(self, stage::done);
@@ -341,6 +344,7 @@ void on_report(order_ptr self, const venue_report& r) {
         all_rejected = all_rejected && k.status == ord_status::rejected;
       if (all_rejected) {
         s.reject_reason = r.reason;
+        st.final_code = reject_code::venue_rejected;
         if (apply(self, venue_reject{r.reason})) {
           stamp(self, stage::done);
           evs.push_back(reject_event(s, event_kind::rejected, reject_code::venue_rejected,

@@ -77,8 +77,10 @@ struct order_gone {
   strategy_id strategy;
   client_order_id clordid;
   ord_status status = ord_status::pending_new;
+  /// Why it was rejected (none otherwise): feeds the gateway's circuit breaker.
+  reject_code code = reject_code::none;
 
-  OM_FIELDS("om.order_gone", order_gone, id, strategy, clordid, status)
+  OM_FIELDS("om.order_gone", order_gone, id, strategy, clordid, status, code)
 };
 
 using rebind_retry_atom = caf::atom_constant<caf::atom("om_rebind")>;

@@ -12,7 +12,7 @@ const char* to_string(stage x) {
 const char* to_string(audit_kind x) {
   static constexpr const char* names[] = {"order_event",   "risk_override", "risk_bypass",
                                           "kill_switch",   "manual_review", "config_change",
-                                          "refdata_reload"};
+                                          "refdata_reload", "circuit_breaker"};
   return names[static_cast<size_t>(x)];
 }
 

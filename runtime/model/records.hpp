@@ -112,6 +112,7 @@ enum class audit_kind : uint8_t {
   manual_review,
   config_change,
   refdata_reload,
+  circuit_breaker,
 };
 const char* to_string(audit_kind x);
 

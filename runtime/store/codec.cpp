@@ -256,7 +256,7 @@ void read(s::AuditRecord::Reader r, audit_record& x) {
   x.sequence = r.getSequence();
   x.at_ns = r.getAt();
   auto kind = static_cast<uint16_t>(r.getKind());
-  if (kind > static_cast<uint16_t>(audit_kind::refdata_reload))
+  if (kind > static_cast<uint16_t>(audit_kind::circuit_breaker))
     throw kj::Exception(kj::Exception::Type::FAILED, __FILE__, __LINE__,
                         kj::str("unknown AuditKind ", kind));
   x.kind = static_cast<audit_kind>(kind);

@@ -473,6 +473,41 @@ CAF_TEST(a crashed order actor restarts from its snapshot and others are untouch
   CAF_CHECK_EQUAL(r.children.size(), 0u);
 }
 
+CAF_TEST(downstream errors open the circuit breaker which queues then releases) {
+  // REJX rejects every KO order: 20 downstream errors of 20 outcomes.
+  for (int i = 0; i < 20; ++i) {
+    auto c = submit(order(("cb" + std::to_string(i)).c_str(), "KO", side::buy, 10, "63.82"));
+    CAF_CHECK_EQUAL(only(c, event_kind::rejected).code, reject_code::venue_rejected);
+  }
+  auto stats = [&] {
+    gateway_stats g;
+    auto h = self->request(caf::actor_cast<gateway_actor>(gateway), caf::infinite, stats_atom::value);
+    sched.run();
+    h.receive([&](gateway_stats& x) { g = std::move(x); }, [](caf::error& e) { CAF_FAIL(describe(e)); });
+    return g;
+  };
+  CAF_CHECK(stats().breaker_open);
+  CAF_CHECK_EQUAL(stats().breaker_trips, 1u);
+  // A good order now waits in the queue: no event, nothing at the venue.
+  auto held = submit(order("cb-good", "AAPL", side::buy, 10, "228.50"));
+  CAF_CHECK(held.events.empty());
+  CAF_CHECK(held.news.empty());
+  CAF_CHECK_EQUAL(stats().queued, 1u);
+  // The errors age out of the 60 s window: the breaker closes, the order goes.
+  for (int i = 0; i < 61; ++i)
+    advance_time(1s);
+  auto released = drain();
+  CAF_CHECK_EQUAL(only(released, event_kind::accepted).clordid.value, "cb-good");
+  CAF_CHECK_EQUAL(released.news.size(), 1u);
+  CAF_CHECK(!stats().breaker_open);
+  size_t audits = 0;
+  CAF_CHECK(!db->scan<audit_record>(table::audit, "", [&](std::string_view, stored<audit_record>& a) {
+    audits += a.record.kind == audit_kind::circuit_breaker ? 1 : 0;
+    return true;
+  }));
+  CAF_CHECK_EQUAL(audits, 2u); // opened, closed
+}
+
 CAF_TEST(a risk timeout rejects under the reject policy) {
   // A silent stand-in for AAPL's risk actor: the check never answers.
   auto silent = sys.spawn(silent_risk);

@@ -1,0 +1,43 @@
+#define CAF_SUITE gateway.circuit_breaker
+#include <caf/test/unit_test.hpp>
+
+#include "actors/gateway/circuit_breaker.hpp"
+
+using namespace om;
+
+CAF_TEST(opens above the error share once enough outcomes are in) {
+  circuit_breaker b{0.05, 60, 20};
+  for (int i = 0; i < 19; ++i)
+    CAF_CHECK(!b.record(100, true)); // 19 errors, but under min samples
+  CAF_CHECK(b.record(100, true));    // the 20th trips it
+  CAF_CHECK(b.open());
+  CAF_CHECK_EQUAL(b.trips(), 1u);
+}
+
+CAF_TEST(stays closed at or under the ratio) {
+  circuit_breaker b{0.05, 60, 20};
+  for (int i = 0; i < 95; ++i)
+    b.record(100, false);
+  for (int i = 0; i < 5; ++i)
+    CAF_CHECK(!b.record(100, true)); // 5 of 100 = 5%: not above
+  CAF_CHECK(!b.open());
+  CAF_CHECK(b.record(101, true)); // 6 of 101
+}
+
+CAF_TEST(closes when the errors age out of the window) {
+  circuit_breaker b{0.05, 60, 20};
+  for (int i = 0; i < 30; ++i)
+    b.record(100, true);
+  CAF_CHECK(b.open());
+  CAF_CHECK(!b.poll(130)); // still in the window
+  CAF_CHECK(b.poll(160));  // 60 s later the window is empty
+  CAF_CHECK(!b.open());
+  CAF_CHECK_EQUAL(b.outcomes(), 0u);
+}
+
+CAF_TEST(only pipeline failures count as downstream errors) {
+  CAF_CHECK(circuit_breaker::is_downstream_error(reject_code::venue_rejected));
+  CAF_CHECK(circuit_breaker::is_downstream_error(reject_code::risk_timeout));
+  CAF_CHECK(!circuit_breaker::is_downstream_error(reject_code::tick_size));
+  CAF_CHECK(!circuit_breaker::is_downstream_error(reject_code::net_position_limit));
+}
