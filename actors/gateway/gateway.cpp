@@ -225,6 +225,8 @@ void reject_unrecorded(gw_ptr self, const submit_order& x, reject_code code, std
   caf::anon_send(x.reply_to, std::move(ev));
 }
 
+void run_stages(gw_ptr self, const submit_order& x, order_snapshot s);
+
 void reply_duplicate(gw_ptr self, const submit_order& x, const idempotency_record& rec) {
   auto& st = self->state;
   ++st.stats.duplicates;
@@ -262,6 +264,19 @@ void reply_duplicate(gw_ptr self, const submit_order& x, const idempotency_recor
       self->request(caf::actor_cast<store_actor>(store), 10s, load_order_atom::value, rec.order)
         .then([send_snapshot](loaded_order& l) { send_snapshot(l.snap); },
               [self, x, rec](caf::error& err) {
+                if (code_of(err) == errc::not_found) {
+                  // Recorded, then the node died before the order's first
+                  // write: it never went further. Process it now, once,
+                  // under the id it was given.
+                  --self->state.stats.duplicates;
+                  self->state.log->warn("order_id={} clordid={} event=resumed_unprocessed",
+                                        to_string(rec.order), x.clordid.value);
+                  auto s = new_snapshot(self, x, wall_ns());
+                  s.id = rec.order;
+                  self->state.live[idempotency_key(x.strategy, x.clordid)] = live_order{s.id, {}};
+                  run_stages(self, x, std::move(s));
+                  return;
+                }
                 reject_unrecorded(self, x, reject_code::persistence_failed,
                                   "clordid: recorded as " + to_string(rec.order)
                                     + " but its state cannot be read: " + describe(err));

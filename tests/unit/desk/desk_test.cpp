@@ -8,6 +8,7 @@
 
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/gateway.hpp"
+#include "actors/gateway/validation.hpp"
 #include "actors/node/desk.hpp"
 #include "actors/order/order_actor.hpp"
 #include "actors/risk/risk_actor.hpp"
@@ -17,6 +18,7 @@
 #include <caf/all.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <unistd.h>
 
@@ -88,7 +90,8 @@ struct desk_fixture : test_coordinator_fixture<> {
   uint64_t venue_seq = 0;
   std::map<uint64_t, uint64_t> seqs; // order id -> last venue report seq
 
-  explicit desk_fixture(const std::string& policy = "reject", bool faults = true) {
+  explicit desk_fixture(const std::string& policy = "reject", bool faults = true,
+                        std::function<void(store&)> prepare = {}) {
     dir = (fs::temp_directory_path() / ("om_desk_test_" + std::to_string(::getpid()) + "_"
                                         + std::to_string(reinterpret_cast<uintptr_t>(this))))
             .string();
@@ -103,6 +106,8 @@ struct desk_fixture : test_coordinator_fixture<> {
     if (!rd)
       CAF_FAIL("refdata: " << describe(rd.error()));
     db = *store::open(store_options{dir + "/db"});
+    if (prepare)
+      prepare(*db);
     desk_options o{*cfg, std::make_shared<refdata_service>(*rd), db, 1};
     root = spawn_desk(sys, o);
     sched.run();
@@ -232,6 +237,31 @@ caf::behavior silent_risk(caf::stateful_actor<std::vector<caf::response_promise>
 
 struct bypass_fixture : desk_fixture {
   bypass_fixture() : desk_fixture("bypass_and_flag", false) {}
+};
+
+/// A node that died after recording a client order id, before the order's
+/// first write: the record is durable, the order is not.
+submit_order dangling_order() {
+  submit_order x;
+  x.strategy = strategy_id{"s1"};
+  x.clordid = client_order_id{"lost-1"};
+  x.symbol = "AAPL";
+  x.side = side::buy;
+  x.qty = quantity::from_units(10);
+  x.px = *price::parse("228.50");
+  return x;
+}
+
+struct dangling_fixture : desk_fixture {
+  dangling_fixture()
+    : desk_fixture("reject", false, [](store& db) {
+        auto w = db.claim(table::idempotency, "test");
+        auto x = dangling_order();
+        idempotency_record rec{x.strategy, x.clordid, order_id::make(1, 777), 1, terms_digest(x)};
+        if (auto err = w->put_if_absent(idempotency_key(x.strategy, x.clordid), fence{1, 1}, rec, 1))
+          CAF_FAIL(describe(err));
+      }) {
+  }
 };
 
 } // namespace
@@ -552,6 +582,23 @@ CAF_TEST(a risk timeout under bypass_and_flag trades on flagged and audited) {
   }));
   CAF_CHECK_EQUAL(audits, 1u);
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(desk_dangling_tests, dangling_fixture)
+
+CAF_TEST(a retry of an id recorded before a crash processes the order once) {
+  auto x = dangling_order();
+  x.reply_to = caf::actor_cast<caf::actor>(self);
+  auto c = submit(x);
+  auto& acc = only(c, event_kind::accepted);
+  CAF_CHECK_EQUAL(acc.id, order_id::make(1, 777)); // the id it was given
+  CAF_REQUIRE_EQUAL(c.news.size(), 1u);
+  // Now it exists: a second retry is a duplicate of that same order.
+  auto again = submit(x);
+  CAF_CHECK(again.news.empty());
+  CAF_CHECK_EQUAL(only(again, event_kind::duplicate).id, order_id::make(1, 777));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
