@@ -15,8 +15,7 @@
 namespace om {
 
 money order_value(const order_state& s) {
-  constexpr int128 down = static_cast<int128>(price::scale) * quantity::scale / money::scale;
-  return money::from_raw(static_cast<int64_t>(div_round(s.cum_value(), down)));
+  return money_of_exact(s.cum_value());
 }
 
 namespace {

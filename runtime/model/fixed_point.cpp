@@ -83,10 +83,14 @@ int128 div_round(int128 num, int128 den) {
   return q;
 }
 
-money notional(price px, quantity qty) {
+money money_of_exact(int128 value) {
   // scale(px*qty) = 10^12, money scale 10^4.
   constexpr int128 down = static_cast<int128>(price::scale) * quantity::scale / money::scale;
-  return money::from_raw(static_cast<int64_t>(div_round(exact_value(px, qty), down)));
+  return money::from_raw(static_cast<int64_t>(div_round(value, down)));
+}
+
+money notional(price px, quantity qty) {
+  return money_of_exact(exact_value(px, qty));
 }
 
 price average_price(int128 value_sum, quantity total) {

@@ -92,6 +92,10 @@ using int128 = __int128;
 /// Divides rounding half away from zero. `den` must be non-zero.
 int128 div_round(int128 num, int128 den);
 
+/// An exact price*quantity value (raw units, see exact_value) as money,
+/// rounded half away from zero.
+money money_of_exact(int128 value);
+
 /// price * quantity as money, rounded half away from zero.
 money notional(price px, quantity qty);
 
