@@ -35,6 +35,8 @@ const char* to_string(errc x) {
     case errc::supervisor_shutting_down: return "supervisor_shutting_down";
     case errc::actor_exception: return "actor_exception";
     case errc::not_supported: return "not_supported";
+    case errc::node_unreachable: return "node_unreachable";
+    case errc::duplicate_node: return "duplicate_node";
   }
   return "unknown_errc";
 }

@@ -47,6 +47,9 @@ enum class errc : uint8_t {
   supervisor_shutting_down,
   actor_exception,        // an actor threw; the detail keeps what()
   not_supported,          // request not valid for this actor/configuration
+  // -- cluster --------------------------------------------------------------
+  node_unreachable,       // the node hosting a service is down or not joined
+  duplicate_node,         // a node with this id is already up in the cluster
 };
 
 /// Stable lowercase name of a code, e.g. "stale_write".

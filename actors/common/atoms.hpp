@@ -19,6 +19,21 @@ using tick_atom = caf::atom_constant<caf::atom("om_tick")>;
 using stats_atom = caf::atom_constant<caf::atom("om_stats")>;
 using positions_atom = caf::atom_constant<caf::atom("om_pos")>;
 using book_atom = caf::atom_constant<caf::atom("om_book")>;
+// Cluster membership and admin (node agent).
+using subscribe_atom = caf::atom_constant<caf::atom("om_subscr")>;
+using import_atom = caf::atom_constant<caf::atom("om_import")>;
+using forget_atom = caf::atom_constant<caf::atom("om_forget")>;
+using export_atom = caf::atom_constant<caf::atom("om_export")>;
+using ping_atom = caf::atom_constant<caf::atom("om_ping")>;
+using nodes_atom = caf::atom_constant<caf::atom("om_nodes")>;
+using topology_atom = caf::atom_constant<caf::atom("om_topo")>;
+using local_topology_atom = caf::atom_constant<caf::atom("om_ltopo")>;
+using orders_atom = caf::atom_constant<caf::atom("om_orders")>;
+using local_orders_atom = caf::atom_constant<caf::atom("om_lorders")>;
+using order_atom = caf::atom_constant<caf::atom("om_order")>;
+using risk_atom = caf::atom_constant<caf::atom("om_risk")>;
+using venues_atom = caf::atom_constant<caf::atom("om_venues")>;
+using retry_atom = caf::atom_constant<caf::atom("om_retry")>;
 
 /// Name under which a node's directory is in CAF's local registry.
 constexpr caf::atom_value directory_name = caf::atom("om_dir");

@@ -8,6 +8,7 @@
 #include "actors/router/router.hpp"
 #include "actors/store/store_actor.hpp"
 #include "actors/venue/sim_venue.hpp"
+#include "runtime/cluster/placement.hpp"
 
 #include <caf/all.hpp>
 
@@ -40,12 +41,28 @@ sup::start_fn fn(F f) {
 caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
   auto& cfg = o.cfg;
   auto refdata = o.refdata->current();
+  // Single node: this node plays every role. Cluster: what the file says.
+  const cluster_member* me = cfg.cluster.enabled ? cfg.cluster.find(cfg.node.id) : nullptr;
+  auto plays = [me](node_role r) { return !me || me->has(r); };
+  auto place = placement::from(cfg.cluster);
+  // Risk actors rebuild from the orders of every gateway node ("" = here).
+  std::vector<std::string> order_sources;
+  if (!me) {
+    order_sources.push_back("");
+  } else {
+    for (auto& m : cfg.cluster.nodes)
+      if (m.has(node_role::gateway))
+        order_sources.push_back(m.id == me->id ? std::string{} : m.id);
+  }
   std::vector<child_spec> risk_children;
   for (auto& inst : refdata->instruments()) {
     if (inst.status == trading_status::inactive)
       continue;
-    risk_children.push_back(spec("risk-" + inst.id.value, fn([inst, limits = cfg.risk](auto& s) {
-                                   return spawn_risk_actor(s, inst, limits);
+    if (me && (!plays(node_role::risk) || place.risk_node(inst.id.value) != me->id))
+      continue;
+    risk_children.push_back(spec("risk-" + inst.id.value,
+                                 fn([inst, limits = cfg.risk, order_sources](auto& s) {
+                                   return spawn_risk_actor(s, inst, limits, order_sources);
                                  })));
   }
   std::vector<child_spec> venue_children;
@@ -53,6 +70,10 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
   for (auto& v : cfg.venues) {
     if (v.kind != venue_kind::simulated)
       continue; // FIX venues arrive with the FIX issue
+    if (me && v.node != me->id) {
+      ++n; // same seeds wherever a venue is placed
+      continue;
+    }
     sim_venue_options vo;
     vo.cfg = v;
     vo.refdata = refdata;
@@ -98,15 +119,21 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
   go.node_incarnation = o.node_incarnation;
   go.fault_injection = cfg.testing.fault_injection;
   std::vector<child_spec> top{
-    spec("directory", fn([](auto& s) { return spawn_directory(s); })),
+    spec("directory", fn([id = cfg.node.id](auto& s) { return spawn_directory(s, id); })),
     spec("store", fn([db = o.db](auto& s) { return spawn_store_actor(s, db); })),
-    risk_sup,
-    venue_sup,
-    spec("router", fn([cfg, seed = cfg.simulation.seed](auto& s) { return spawn_router(s, cfg, seed); })),
-    spec("post-trade", fn([](auto& s) { return spawn_post_trade(s); })),
-    orders,
-    spec("gateway", fn([go](auto& s) { return spawn_gateway(s, go); })),
   };
+  if (!risk_children.empty())
+    top.push_back(risk_sup);
+  if (!venue_children.empty())
+    top.push_back(venue_sup);
+  if (plays(node_role::gateway)) {
+    top.push_back(spec("router", fn([cfg, seed = cfg.simulation.seed](auto& s) {
+                         return spawn_router(s, cfg, seed);
+                       })));
+    top.push_back(spec("post-trade", fn([](auto& s) { return spawn_post_trade(s); })));
+    top.push_back(orders);
+    top.push_back(spec("gateway", fn([go](auto& s) { return spawn_gateway(s, go); })));
+  }
   sup::supervisor_flags node_flags{"node/" + cfg.node.id, sup::strategy::one_for_one, 10, 10s, {}, 0};
   return sup::spawn_supervisor(sys, node_flags, std::move(top));
 }

@@ -44,6 +44,7 @@ constexpr auto peer_timeout = 5s;
 
 struct leg_rt {
   caf::actor venue;
+  caf::actor_addr lost; // a venue handle known dead: never rebind to it
   int64_t sent_ns = 0;
   bool cancel_sent = false;
 };
@@ -70,6 +71,11 @@ struct order_actor_state {
   reject_code final_code = reject_code::none;
   deadline_set deadlines;
   std::optional<caf::actor_clock::time_point> deadline_armed;
+  // Risk handle freshness (directory_epoch when args.risk was resolved) and
+  // messages waiting while it is re-resolved.
+  uint64_t risk_epoch = 0;
+  bool risk_resolving = false;
+  std::vector<caf::message> risk_queue;
   std::shared_ptr<spdlog::logger> log = log::get("order");
 };
 
@@ -105,13 +111,65 @@ order_event reject_event(const order_snapshot& s, event_kind kind, reject_code c
 void maybe_finish(order_ptr self);
 void resume(order_ptr self, loaded_order& l);
 
+void flush_risk_queue(order_ptr self) {
+  auto& st = self->state;
+  for (auto& m : st.risk_queue)
+    if (st.args.risk)
+      st.args.risk->enqueue(caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, m),
+                            nullptr);
+  st.risk_queue.clear();
+}
+
+/// Sends to the instrument's risk actor. If the directory changed since the
+/// handle was resolved (a risk actor restarted or its node came and went)
+/// the handle is resolved again first; messages queue meanwhile, in order.
+/// Without a risk actor they are dropped: its rebuild from the orders table
+/// accounts for this order's durable state.
+template <class T>
+void to_risk(order_ptr self, T msg) {
+  auto& st = self->state;
+  if (st.risk_epoch == 0)
+    st.risk_epoch = directory_epoch(); // as resolved by the gateway
+  st.risk_queue.push_back(caf::make_message(std::move(msg)));
+  if (st.risk_resolving)
+    return;
+  auto now = directory_epoch();
+  if (st.args.risk && now == st.risk_epoch) {
+    flush_risk_queue(self);
+    return;
+  }
+  auto dir = find_directory(self->system());
+  if (!dir) {
+    flush_risk_queue(self);
+    return;
+  }
+  st.risk_resolving = true;
+  st.risk_epoch = now;
+  self->request(dir, peer_timeout, resolve_atom::value, std::string{svc::risk},
+                st.args.inst.id.value)
+    .then(
+      [self](caf::actor h) {
+        auto& st = self->state;
+        st.risk_resolving = false;
+        st.args.risk = std::move(h);
+        flush_risk_queue(self);
+      },
+      [self](caf::error& err) {
+        auto& st = self->state;
+        st.risk_resolving = false;
+        st.args.risk = nullptr;
+        st.log->warn("order_id={} event=risk_unreachable dropped={} error={}",
+                     to_string(st.snap.id), st.risk_queue.size(), log::q(describe(err)));
+        st.risk_queue.clear();
+      });
+}
+
 /// Tells risk what this order has traded so far (idempotent there).
 void sync_risk(order_ptr self, price last_px) {
   auto& st = self->state;
-  if (st.args.risk && st.snap.state.cum_qty.is_positive())
-    caf::anon_send(caf::actor_cast<risk_actor>(st.args.risk),
-                   risk_fill{st.snap.id, st.snap.strategy, st.snap.state.side,
-                             st.snap.state.cum_qty, order_value(st.snap.state), last_px});
+  if (st.snap.state.cum_qty.is_positive())
+    to_risk(self, risk_fill{st.snap.id, st.snap.strategy, st.snap.state.side,
+                            st.snap.state.cum_qty, order_value(st.snap.state), last_px});
 }
 
 /// Writes the snapshot (and the fills it adds, atomically); events go out,
@@ -183,8 +241,7 @@ void maybe_finish(order_ptr self) {
     return;
   st.finished = true;
   auto& s = st.snap;
-  if (st.args.risk)
-    caf::anon_send(caf::actor_cast<risk_actor>(st.args.risk), risk_release{s.id});
+  to_risk(self, risk_release{s.id});
   if (st.args.post_trade)
     caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade), order_finished{s});
   if (st.args.gateway)
@@ -275,7 +332,7 @@ void route(order_ptr self) {
         st.snap.children.clear();
         for (auto& l : r.legs) {
           st.snap.children.push_back(child_order{l.venue, {}, l.qty, {}, ord_status::pending_new, 0});
-          st.legs.push_back(leg_rt{l.handle, 0, false});
+          st.legs.push_back(leg_rt{l.handle, {}, 0, false});
         }
         // Write-ahead: the legs are durable before any venue hears of them.
         std::vector<order_event> evs;
@@ -396,10 +453,8 @@ void on_report(order_ptr self, const venue_report& r) {
       if (apply(self, replace_ack{})) {
         evs.push_back(make_event(event_kind::replaced, s));
         // Reservation follows the new working quantity (down after the fact).
-        if (st.args.risk)
-          caf::anon_send(caf::actor_cast<risk_actor>(st.args.risk),
-                     risk_amend_request{s.id, s.strategy, s.state.side, s.state.type,
-                                        s.state.leaves_qty, s.state.limit_px});
+        to_risk(self, risk_amend_request{s.id, s.strategy, s.state.side, s.state.type,
+                                         s.state.leaves_qty, s.state.limit_px});
       }
       break;
     case venue_report_kind::cancel_rejected:
@@ -414,10 +469,9 @@ void on_report(order_ptr self, const venue_report& r) {
         if (apply(self, replace_reject{r.reason})) {
           evs.push_back(reject_event(s, event_kind::replace_rejected, reject_code::venue_rejected,
                                      c.venue.value + ": " + r.reason));
-          if (st.args.risk) // back to the working quantity
-            caf::anon_send(caf::actor_cast<risk_actor>(st.args.risk),
-                       risk_amend_request{s.id, s.strategy, s.state.side, s.state.type,
-                                          s.state.leaves_qty, s.state.limit_px});
+          // back to the working quantity
+          to_risk(self, risk_amend_request{s.id, s.strategy, s.state.side, s.state.type,
+                                           s.state.leaves_qty, s.state.limit_px});
         }
       }
       break;
@@ -496,8 +550,16 @@ void on_amend(order_ptr self, const order_amend_cmd& cmd) {
                  venue_replace_order{st.snap.id, 0, cmd.qty, cmd.px});
     });
   };
-  if (new_leaves <= s.state.leaves_qty || !st.args.risk) {
+  if (new_leaves <= s.state.leaves_qty) {
     go(); // less risk: the reservation shrinks once the venue confirms
+    return;
+  }
+  if (!st.args.risk || st.risk_resolving) {
+    // Its risk shard was lost: more quantity cannot be approved now.
+    caf::anon_send(cmd.reply_to,
+                   reject_event(s, event_kind::replace_rejected, reject_code::risk_unavailable,
+                                "risk: the risk actor of " + st.args.inst.id.value
+                                  + " is not reachable"));
     return;
   }
   // More quantity: risk must approve and reserve the difference first.
@@ -527,21 +589,30 @@ void rebind(order_ptr self, uint32_t i, int attempt) {
   self->request(dir, peer_timeout, resolve_atom::value, std::string{svc::venue},
                 self->state.snap.children[i].venue.value)
     .then(
-      [self, i](caf::actor v) {
+      [self, i, attempt](caf::actor v) {
         auto& st = self->state;
+        if (st.legs[i].lost && v.address() == st.legs[i].lost) {
+          // The directory has not dropped the dead handle yet.
+          self->delayed_send(self, 200ms, rebind_retry_atom::value, i, attempt + 1);
+          return;
+        }
         st.legs[i].venue = v;
         caf::anon_send(caf::actor_cast<venue_actor>(v),
                        venue_rebind{st.snap.id, i, st.snap.children[i].last_seq,
                                     caf::actor_cast<caf::actor>(self)});
       },
       [self, i, attempt](caf::error& err) {
-        // The venue may still be starting (node restart): try again.
-        if (attempt < 50) {
-          self->delayed_send(self, 100ms, rebind_retry_atom::value, i, attempt + 1);
-          return;
-        }
-        self->state.log->error("order_id={} leg={} event=rebind_failed error={}",
-                               to_string(self->state.snap.id), i, log::q(describe(err)));
+        // The venue may still be starting (node restart), or its node is
+        // down: keep trying (the leg's state is unknown until the venue
+        // answers), slower after the first 5 seconds.
+        if (attempt == 50 || (attempt > 50 && attempt % 300 == 0))
+          self->state.log->error("order_id={} leg={} venue={} event=venue_unreachable "
+                                 "attempt={} error={}",
+                                 to_string(self->state.snap.id), i,
+                                 self->state.snap.children[i].venue.value, attempt,
+                                 log::q(describe(err)));
+        self->delayed_send(self, attempt < 50 ? 100ms : 1000ms, rebind_retry_atom::value, i,
+                           attempt + 1);
       });
 }
 
@@ -569,6 +640,23 @@ void resume(order_ptr self, loaded_order& l) {
   for (uint32_t i = 0; i < s.children.size(); ++i)
     if (!leg_done(s.children[i]))
       rebind(self, i, 0);
+}
+
+/// The node of some venues was lost: working legs there wait for the venue
+/// to come back and are rebound (a restarted venue answers canceled).
+void on_venues_lost(order_ptr self, const venues_lost& m) {
+  auto& st = self->state;
+  for (uint32_t i = 0; i < st.snap.children.size() && i < st.legs.size(); ++i) {
+    auto& c = st.snap.children[i];
+    if (leg_done(c) || std::find(m.venues.begin(), m.venues.end(), c.venue) == m.venues.end())
+      continue;
+    st.log->warn("order_id={} leg={} venue={} event=venue_lost status={}", to_string(st.snap.id),
+                 i, c.venue.value, to_string(c.status));
+    if (st.legs[i].venue)
+      st.legs[i].lost = st.legs[i].venue.address();
+    st.legs[i].venue = nullptr;
+    rebind(self, i, 0);
+  }
 }
 
 order_actor::behavior_type order_impl(order_ptr self, order_start args) {
@@ -599,6 +687,7 @@ order_actor::behavior_type order_impl(order_ptr self, order_start args) {
     [self](const order_amend_cmd& c) { on_amend(self, c); },
     [self](get_state_atom) { return self->state.snap; },
     [self](rebind_retry_atom, uint32_t leg, int attempt) { rebind(self, leg, attempt); },
+    [self](const venues_lost& m) { on_venues_lost(self, m); },
     [self](deadline_tick_atom) {
       on_deadline_tick(self, self->state.deadlines, self->state.deadline_armed);
     },

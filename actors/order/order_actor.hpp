@@ -85,6 +85,15 @@ struct order_gone {
 
 using rebind_retry_atom = caf::atom_constant<caf::atom("om_rebind")>;
 
+/// From the node agent, through the order supervisor: these venues' node was
+/// lost. Working legs there are rebound once the venue is back (a venue that
+/// lost the order answers canceled).
+struct venues_lost {
+  std::vector<venue_id> venues;
+
+  OM_FIELDS("om.venues_lost", venues_lost, venues)
+};
+
 using order_actor = caf::typed_actor<
   caf::reacts_to<venue_report>,
   caf::reacts_to<order_cancel_cmd>,
@@ -94,6 +103,7 @@ using order_actor = caf::typed_actor<
   caf::reacts_to<crash_atom>,
   // Internal: retry of a venue rebind after a restart.
   caf::reacts_to<rebind_retry_atom, uint32_t, int>,
+  caf::reacts_to<venues_lost>,
   // Internal: request deadlines (actors/common/deadlines.hpp).
   caf::reacts_to<deadline_tick_atom>>;
 

@@ -35,9 +35,17 @@ struct risk_state {
   static inline const char* name = "om.risk";
   std::unique_ptr<risk_book> book;
   std::unordered_map<uint64_t, reservation> reservations; // by order id
-  store_actor store;
+  store_actor store; // this node's: positions are persisted here
   fence next{0, 0};
   bool ready = false; // incarnation known and state restored
+  // Restore: stores holding this instrument's orders, and progress.
+  std::vector<std::string> sources;
+  size_t next_source = 0;
+  std::vector<order_snapshot> loaded;
+  uint32_t attempts = 0;
+  // Fills and releases that arrive while restoring, applied afterwards.
+  std::vector<risk_fill> early_fills;
+  std::vector<risk_release> early_releases;
   std::shared_ptr<spdlog::logger> log = log::get("risk");
 };
 
@@ -107,6 +115,10 @@ risk_verdict_msg amend(risk_ptr self, const risk_amend_request& req) {
 
 void on_fill(risk_ptr self, const risk_fill& f) {
   auto& st = self->state;
+  if (!st.ready) {
+    st.early_fills.push_back(f);
+    return;
+  }
   auto i = st.reservations.find(f.id.value);
   if (i == st.reservations.end()) // e.g. risk was bypassed: track it from here
     i = st.reservations.emplace(f.id.value, reservation{f.strategy, f.side, {}, {}, {}}).first;
@@ -125,6 +137,10 @@ void on_fill(risk_ptr self, const risk_fill& f) {
 
 void on_release(risk_ptr self, const risk_release& r) {
   auto& st = self->state;
+  if (!st.ready) {
+    st.early_releases.push_back(r);
+    return;
+  }
   auto i = st.reservations.find(r.id.value);
   if (i == st.reservations.end())
     return; // already released: releases are idempotent
@@ -169,8 +185,59 @@ void rebuild(risk_ptr self, std::vector<order_snapshot>& orders) {
     persist(self, p.strategy);
   }
   st.ready = true;
-  st.log->info("instrument={} event=restored orders={} strategies={} open_orders={}",
-               st.book->inst().id.value, orders.size(), pos.size(), st.reservations.size());
+  st.log->info("instrument={} event=restored orders={} strategies={} open_orders={} "
+               "early_fills={} early_releases={}",
+               st.book->inst().id.value, orders.size(), pos.size(), st.reservations.size(),
+               st.early_fills.size(), st.early_releases.size());
+  // Cumulative fills and idempotent releases: replaying is safe.
+  for (auto& f : st.early_fills)
+    on_fill(self, f);
+  for (auto& r : st.early_releases)
+    on_release(self, r);
+  st.early_fills.clear();
+  st.early_releases.clear();
+}
+
+/// Loads the instrument's orders from the next order source; retries a
+/// source that is not reachable yet (its node may be starting or down).
+void load_sources(risk_ptr self) {
+  auto& st = self->state;
+  if (st.next_source == st.sources.size()) {
+    auto orders = std::move(st.loaded);
+    st.loaded.clear();
+    rebuild(self, orders);
+    return;
+  }
+  auto key = st.sources[st.next_source];
+  auto retry = [self, key](const caf::error& err) {
+    auto& st = self->state;
+    if (st.attempts++ % 20 == 0)
+      st.log->warn("instrument={} event=order_source_unreachable source={} attempt={} error={}",
+                   st.book->inst().id.value, key.empty() ? "local" : key, st.attempts,
+                   log::q(describe(err)));
+    self->delayed_send(self, 250ms, retry_atom::value);
+  };
+  auto dir = find_directory(self->system());
+  if (!dir) {
+    retry(make_error(errc::not_found, "no directory on this node"));
+    return;
+  }
+  self->request(dir, 5s, resolve_atom::value, std::string{svc::store}, key)
+    .then(
+      [self, retry](caf::actor s) {
+        auto inst = self->state.book->inst().id;
+        self->request(caf::actor_cast<store_actor>(s), 60s, load_open_atom::value, inst, false)
+          .then(
+            [self](std::vector<order_snapshot>& orders) {
+              auto& st = self->state;
+              st.loaded.insert(st.loaded.end(), std::make_move_iterator(orders.begin()),
+                               std::make_move_iterator(orders.end()));
+              ++st.next_source;
+              load_sources(self);
+            },
+            retry);
+      },
+      retry);
 }
 
 void restore(risk_ptr self) {
@@ -178,17 +245,17 @@ void restore(risk_ptr self) {
   auto inst = st.book->inst().id;
   self->request(st.store, 30s, next_inc_atom::value, "risk/" + inst.value)
     .then(
-      [self, inst](uint64_t inc) {
+      [self](uint64_t inc) {
         self->state.next = fence{inc, 0};
-        self->request(self->state.store, 60s, load_open_atom::value, inst, false)
-          .then([self](std::vector<order_snapshot>& orders) { rebuild(self, orders); },
-                [self](caf::error& err) { self->quit(err); });
+        load_sources(self);
       },
       [self](caf::error& err) { self->quit(err); });
 }
 
-risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section limits) {
+risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section limits,
+                                    std::vector<std::string> sources) {
   auto& st = self->state;
+  st.sources = std::move(sources);
   st.book = std::make_unique<risk_book>(std::move(inst), limits);
   register_self(self, svc::risk, st.book->inst().id.value);
   if (auto dir = find_directory(self->system())) {
@@ -221,13 +288,16 @@ risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section
     },
     [self](positions_atom) { return self->state.book->all(); },
     [self](get_state_atom) { return self->state.ready; },
+    [self](retry_atom) { load_sources(self); },
   };
 }
 
 } // namespace
 
-caf::actor spawn_risk_actor(caf::actor_system& sys, instrument inst, risk_section limits) {
-  return caf::actor_cast<caf::actor>(sys.spawn(risk_impl, std::move(inst), std::move(limits)));
+caf::actor spawn_risk_actor(caf::actor_system& sys, instrument inst, risk_section limits,
+                            std::vector<std::string> order_sources) {
+  return caf::actor_cast<caf::actor>(
+    sys.spawn(risk_impl, std::move(inst), std::move(limits), std::move(order_sources)));
 }
 
 } // namespace om

@@ -80,9 +80,16 @@ using risk_actor = caf::typed_actor<
   caf::replies_to<kill_switch>::with<kill_switch_result>,
   caf::replies_to<positions_atom>::with<std::vector<position_snapshot>>,
   // Readiness: true once positions and reservations are restored.
-  caf::replies_to<get_state_atom>::with<bool>>;
+  caf::replies_to<get_state_atom>::with<bool>,
+  // Internal: next attempt to reach an order source while restoring.
+  caf::reacts_to<retry_atom>>;
 
 /// Spawns the risk actor of `inst`; it registers as (svc::risk, inst.id).
-caf::actor spawn_risk_actor(caf::actor_system& sys, instrument inst, risk_section limits);
+/// It rebuilds from the orders in the stores registered in the directory
+/// under (svc::store, key) for each key of `order_sources` ("" = this node's
+/// store; in a cluster, the ids of the gateway nodes), waiting until each is
+/// reachable; until then checks answer risk_unavailable.
+caf::actor spawn_risk_actor(caf::actor_system& sys, instrument inst, risk_section limits,
+                            std::vector<std::string> order_sources = {""});
 
 } // namespace om

@@ -3,6 +3,7 @@
 // register_desk_types() registers these plus the runtime's (OM_WIRE_TYPES)
 // and the error category; the wire test round-trips each of them.
 
+#include "actors/cluster/node_agent.hpp"
 #include "actors/gateway/gateway.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/order/order_actor.hpp"
@@ -54,7 +55,12 @@
   X(om::reject_count, "om.reject_count")                        \
   X(om::gateway_stats, "om.gateway_stats")                      \
   X(om::inject_crash, "om.inject_crash")                        \
-  X(om::demo_result, "om.demo_result")
+  X(om::demo_result, "om.demo_result")                          \
+  X(om::member_hello, "om.member_hello")                        \
+  X(om::venues_lost, "om.venues_lost")                          \
+  X(std::vector<om::order_snapshot>, "om.order_snapshots")      \
+  X(std::vector<om::position_snapshot>, "om.position_snapshots") \
+  X(std::vector<om::directory_entry>, "om.directory_entries")
 
 namespace om {
 

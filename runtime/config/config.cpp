@@ -64,6 +64,60 @@ effective_limits risk_section::resolve(asset_class cls, const instrument_id& ins
                           *merged.price_collar_bps};
 }
 
+const char* to_string(node_role x) {
+  switch (x) {
+    case node_role::gateway: return "gateway";
+    case node_role::risk: return "risk";
+    case node_role::venue: return "venue";
+    case node_role::strategy: return "strategy";
+  }
+  return "?";
+}
+
+caf::expected<node_role> parse_node_role(std::string_view text) {
+  for (auto r : {node_role::gateway, node_role::risk, node_role::venue, node_role::strategy})
+    if (text == to_string(r))
+      return r;
+  return make_error(errc::parse_error, "'" + std::string{text}
+                                         + "' is not one of: gateway, risk, venue, strategy");
+}
+
+const char* to_string(unreachable_policy x) {
+  return x == unreachable_policy::hold ? "hold" : "reject";
+}
+
+bool cluster_member::has(node_role r) const {
+  return std::find(roles.begin(), roles.end(), r) != roles.end();
+}
+
+const cluster_member* cluster_section::find(const std::string& id) const {
+  for (auto& m : nodes)
+    if (m.id == id)
+      return &m;
+  return nullptr;
+}
+
+caf::error select_node(node_config& cfg, const std::string& id) {
+  if (!cfg.cluster.enabled)
+    return make_error(errc::config_invalid, cfg.source + ": --node " + id
+                                              + ": the file has no [cluster] table");
+  auto m = cfg.cluster.find(id);
+  if (!m) {
+    std::string known;
+    for (auto& n : cfg.cluster.nodes)
+      known += (known.empty() ? "" : ", ") + n.id;
+    return make_error(errc::config_invalid, cfg.source + ": --node " + id
+                                              + ": not a [[cluster.node]] (known: " + known + ")");
+  }
+  cfg.node.id = m->id;
+  cfg.node.number = m->number;
+  cfg.network.host = m->host;
+  cfg.network.cluster_port = m->port;
+  cfg.node.data_dir = (cfg.node.data_dir.empty() ? std::string{"data"} : cfg.node.data_dir) + "/"
+                      + m->id;
+  return caf::none;
+}
+
 const venue_section* node_config::find_venue(const venue_id& id) const {
   for (auto& v : venues)
     if (v.id == id)
@@ -152,11 +206,14 @@ caf::error load_node(const toml_reader& rd, const toml::value& doc, node_config&
   if (auto err = rd.check_keys(t, "node",
                                {"id", "number", "data_dir", "refdata", "scheduler_threads"}))
     return err;
-  OM_TRY(id, rd.str(t, "node", "id"));
+  // A cluster file names its nodes in [[cluster.node]]; --node picks one.
+  bool cluster = toml_reader::find(doc, "cluster") != nullptr;
+  OM_TRY(id, rd.str(t, "node", "id", cluster ? std::optional<std::string>{""} : std::nullopt,
+                    cluster));
   cfg.node.id = *id;
   OM_TRY(number, rd.integer(t, "node", "number", 1, 1, 65535));
   cfg.node.number = static_cast<uint16_t>(*number);
-  OM_TRY(dir, rd.str(t, "node", "data_dir", "data/" + *id));
+  OM_TRY(dir, rd.str(t, "node", "data_dir", cluster ? std::string{"data"} : "data/" + *id));
   cfg.node.data_dir = *dir;
   OM_TRY(refdata, rd.str(t, "node", "refdata", cfg.node.refdata));
   cfg.node.refdata = *refdata;
@@ -329,7 +386,7 @@ caf::error load_venues(const toml_reader& rd, const toml::value& doc, node_confi
                                  {"id", "kind", "asset_classes", "order_types", "tifs",
                                   "ack_latency_us", "maker_fee_bps", "taker_fee_bps",
                                   "reject_probability", "host", "port",
-                                  "reconnect_initial_ms", "reconnect_max_ms"}))
+                                  "reconnect_initial_ms", "reconnect_max_ms", "node"}))
       return err;
     venue_section v;
     OM_TRY(id, rd.str(t, p, "id"));
@@ -381,6 +438,8 @@ caf::error load_venues(const toml_reader& rd, const toml::value& doc, node_confi
     v.port = static_cast<uint16_t>(*port);
     if (v.kind == venue_kind::fix && (v.host.empty() || v.port == 0))
       return rd.fail(p + ".host", "a fix venue needs host and port");
+    OM_TRY(vnode, rd.str(t, p, "node", std::string{}, true));
+    v.node = *vnode;
     OM_TRY(ri, rd.integer(t, p, "reconnect_initial_ms", 100, 1, 600000));
     OM_TRY(rm, rd.integer(t, p, "reconnect_max_ms", 10000, 1, 3600000));
     if (*rm < *ri)
@@ -458,7 +517,7 @@ caf::error load_demo(const toml_reader& rd, const toml::value& doc, node_config&
   if (auto err = rd.check_keys(t, p,
                                {"enabled", "strategy", "orders", "rate", "symbols",
                                 "market_ratio", "ioc_ratio", "cancel_ratio", "amend_ratio",
-                                "bad_ratio", "seed"}))
+                                "bad_ratio", "seed", "gateway_node"}))
     return err;
   auto& d = cfg.demo;
   OM_TRY(enabled, rd.boolean(t, p, "enabled", false));
@@ -485,6 +544,114 @@ caf::error load_demo(const toml_reader& rd, const toml::value& doc, node_config&
   }
   OM_TRY(seed, rd.integer(t, p, "seed", 7, 0, std::numeric_limits<int64_t>::max()));
   d.seed = static_cast<uint64_t>(*seed);
+  OM_TRY(gw, rd.str(t, p, "gateway_node", std::string{}, true));
+  d.gateway_node = *gw;
+  return caf::none;
+}
+
+caf::error load_cluster(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto t = toml_reader::find(doc, "cluster");
+  if (!t)
+    return caf::none;
+  const std::string p = "cluster";
+  if (auto err = rd.check_keys(*t, p,
+                               {"node", "pin", "heartbeat_interval_ms", "connection_timeout_ms",
+                                "connect_retry_ms", "on_unreachable", "hold_timeout_ms",
+                                "virtual_nodes"}))
+    return err;
+  auto& c = cfg.cluster;
+  c.enabled = true;
+  OM_TRY(hb, rd.integer(*t, p, "heartbeat_interval_ms", 200, 10, 60000));
+  c.heartbeat_interval = std::chrono::milliseconds{*hb};
+  OM_TRY(ct, rd.integer(*t, p, "connection_timeout_ms", 1000, 20, 600000));
+  c.connection_timeout = std::chrono::milliseconds{*ct};
+  if (c.connection_timeout < 2 * c.heartbeat_interval)
+    return rd.fail("cluster.connection_timeout_ms",
+                   "must be at least twice heartbeat_interval_ms ("
+                     + std::to_string(2 * *hb) + ")");
+  OM_TRY(cr, rd.integer(*t, p, "connect_retry_ms", 250, 10, 60000));
+  c.connect_retry = std::chrono::milliseconds{*cr};
+  OM_TRY(pol, rd.str(*t, p, "on_unreachable", std::string{"reject"}));
+  if (*pol == "reject")
+    c.on_unreachable = unreachable_policy::reject;
+  else if (*pol == "hold")
+    c.on_unreachable = unreachable_policy::hold;
+  else
+    return rd.fail("cluster.on_unreachable", "'" + *pol + "' is not one of: reject, hold");
+  OM_TRY(ht, rd.integer(*t, p, "hold_timeout_ms", 2000, 1, 600000));
+  c.hold_timeout = std::chrono::milliseconds{*ht};
+  OM_TRY(vn, rd.integer(*t, p, "virtual_nodes", 64, 1, 4096));
+  c.virtual_nodes = static_cast<uint32_t>(*vn);
+  OM_TRY(nodes, rd.table_list(*t, p, "node"));
+  if (nodes->empty())
+    return rd.fail("cluster.node", "at least one [[cluster.node]] is required");
+  for (size_t i = 0; i < nodes->size(); ++i) {
+    auto& n = *(*nodes)[i];
+    std::string np = "cluster.node[" + std::to_string(i) + "]";
+    if (auto err = rd.check_keys(n, np, {"id", "number", "host", "port", "roles"}))
+      return err;
+    cluster_member m;
+    OM_TRY(id, rd.str(n, np, "id"));
+    m.id = *id;
+    np += "(" + m.id + ")";
+    if (c.find(m.id))
+      return rd.fail(np + ".id", "duplicate node id");
+    OM_TRY(num, rd.integer(n, np, "number", static_cast<int64_t>(i + 1), 1, 65535));
+    m.number = static_cast<uint16_t>(*num);
+    OM_TRY(host, rd.str(n, np, "host", m.host));
+    m.host = *host;
+    OM_TRY(port, rd.integer(n, np, "port", std::nullopt, 1, 65535));
+    m.port = static_cast<uint16_t>(*port);
+    OM_TRY(roles, enum_list<node_role>(rd, n, np, "roles", parse_node_role));
+    if (roles->empty())
+      return rd.fail(np + ".roles", "at least one of gateway, risk, venue, strategy");
+    m.roles = *roles;
+    for (auto& o : c.nodes) {
+      if (o.number == m.number)
+        return rd.fail(np + ".number", "same number as node " + o.id);
+      if (o.host == m.host && o.port == m.port)
+        return rd.fail(np + ".port", "same host:port as node " + o.id);
+    }
+    c.nodes.push_back(std::move(m));
+  }
+  bool any_risk = false;
+  for (auto& m : c.nodes)
+    any_risk = any_risk || m.has(node_role::risk);
+  if (!any_risk)
+    return rd.fail("cluster.node", "no node has the risk role");
+  OM_TRY(pins, rd.table_list(*t, p, "pin"));
+  for (size_t i = 0; i < pins->size(); ++i) {
+    auto& n = *(*pins)[i];
+    std::string pp = "cluster.pin[" + std::to_string(i) + "]";
+    if (auto err = rd.check_keys(n, pp, {"instrument", "node"}))
+      return err;
+    OM_TRY(inst, rd.str(n, pp, "instrument"));
+    OM_TRY(node, rd.str(n, pp, "node"));
+    auto m = c.find(*node);
+    if (!m)
+      return rd.fail(pp + ".node", "'" + *node + "' is not a [[cluster.node]]");
+    if (!m->has(node_role::risk))
+      return rd.fail(pp + ".node", "node " + *node + " has no risk role");
+    if (!c.pins.emplace(*inst, *node).second)
+      return rd.fail(pp + ".instrument", "'" + *inst + "' is pinned twice");
+  }
+  for (size_t i = 0; i < cfg.venues.size(); ++i) {
+    auto& v = cfg.venues[i];
+    std::string vp = "venue[" + std::to_string(i) + "](" + v.id.value + ").node";
+    if (v.node.empty())
+      return rd.fail(vp, "required in a cluster file: the node hosting the venue");
+    auto m = c.find(v.node);
+    if (!m)
+      return rd.fail(vp, "'" + v.node + "' is not a [[cluster.node]]");
+    if (!m->has(node_role::venue))
+      return rd.fail(vp, "node " + v.node + " has no venue role");
+  }
+  if (!cfg.demo.gateway_node.empty()) {
+    auto m = c.find(cfg.demo.gateway_node);
+    if (!m || !m->has(node_role::gateway))
+      return rd.fail("demo.gateway_node", "'" + cfg.demo.gateway_node
+                                            + "' is not a node with the gateway role");
+  }
   return caf::none;
 }
 
@@ -504,12 +671,12 @@ caf::expected<node_config> load_node_config(const std::string& path) {
   OM_TRY(doc, rd.parse());
   if (auto err = rd.check_keys(*doc, "",
                                {"node", "network", "log", "gateway", "risk", "venue",
-                                "routing", "simulation", "demo", "testing"}))
+                                "routing", "simulation", "demo", "cluster", "testing"}))
     return err;
   node_config cfg;
   cfg.source = path;
   for (auto step : {load_node, load_network, load_log, load_gateway, load_risk, load_venues,
-                    load_routes, load_simulation, load_demo, load_testing})
+                    load_routes, load_simulation, load_demo, load_cluster, load_testing})
     if (auto err = step(rd, *doc, cfg))
       return err;
   for (auto& [strat, perms] : cfg.risk.permissions)

@@ -133,6 +133,8 @@ struct venue_section {
   /// FIX venues: where to connect.
   std::string host;
   uint16_t port = 0;
+  /// Cluster: the node hosting this venue (a node with the venue role).
+  std::string node;
   /// Restart backoff for the venue connection.
   std::chrono::milliseconds reconnect_initial{100};
   std::chrono::milliseconds reconnect_max{10000};
@@ -181,6 +183,48 @@ struct demo_section {
   double bad_ratio = 0.05;
   /// Random seed. Default 7.
   uint64_t seed = 7;
+  /// Cluster: the node whose gateway the demo submits to. Default: this node.
+  std::string gateway_node;
+};
+
+enum class node_role : uint8_t { gateway, risk, venue, strategy };
+const char* to_string(node_role x);
+caf::expected<node_role> parse_node_role(std::string_view text);
+
+/// One node of a cluster ([[cluster.node]]).
+struct cluster_member {
+  std::string id;
+  uint16_t number = 1;
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  std::vector<node_role> roles;
+  bool has(node_role r) const;
+};
+
+/// What the gateway does with an order whose risk shard or venue sits on an
+/// unreachable node.
+enum class unreachable_policy : uint8_t { reject, hold };
+const char* to_string(unreachable_policy x);
+
+struct cluster_section {
+  /// True when the file has a [cluster] table.
+  bool enabled = false;
+  std::vector<cluster_member> nodes;
+  /// Risk shard pins: instrument id -> node id (overrides hashing).
+  std::map<std::string, std::string> pins;
+  /// BASP heartbeat period and the silence after which a peer is dropped;
+  /// identical on every node (one file). Defaults 200 ms and 1000 ms.
+  std::chrono::milliseconds heartbeat_interval{200};
+  std::chrono::milliseconds connection_timeout{1000};
+  /// Pause between connection attempts to a peer that is not up. Default 250 ms.
+  std::chrono::milliseconds connect_retry{250};
+  /// Orders needing an unreachable node: reject or hold. Default reject.
+  unreachable_policy on_unreachable = unreachable_policy::reject;
+  /// Hold policy: how long an order waits for its node. Default 2000 ms.
+  std::chrono::milliseconds hold_timeout{2000};
+  /// Points per risk node on the consistent-hash ring. Default 64.
+  uint32_t virtual_nodes = 64;
+  const cluster_member* find(const std::string& id) const;
 };
 
 struct testing_section {
@@ -199,6 +243,7 @@ struct node_config {
   std::vector<routing_rule> routes;
   simulation_section simulation;
   demo_section demo;
+  cluster_section cluster;
   testing_section testing;
 
   const venue_section* find_venue(const venue_id& id) const;
@@ -208,5 +253,10 @@ struct node_config {
 /// file (data_dir, refdata, log.file) are kept as written.
 /// Errors: errc::config_invalid "<file>: <key>: <reason>".
 caf::expected<node_config> load_node_config(const std::string& path);
+
+/// Cluster files: makes `cfg` the configuration of node `id` (node id and
+/// number, cluster port and host, data_dir "<data_dir>/<id>").
+/// Errors: errc::config_invalid naming the node.
+caf::error select_node(node_config& cfg, const std::string& id);
 
 } // namespace om

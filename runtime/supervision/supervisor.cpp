@@ -125,6 +125,17 @@ public:
       [this](start_child_atom, caf::message& args) -> caf::result<caf::actor> {
         return start_dynamic(std::move(args));
       },
+      [this](broadcast_atom, caf::message& msg) {
+        uint64_t n = 0;
+        for (auto& [k, rec] : children_)
+          if (rec.handle) {
+            rec.handle->enqueue(caf::make_mailbox_element(nullptr, caf::make_message_id(),
+                                                          {}, msg),
+                                nullptr);
+            ++n;
+          }
+        return n;
+      },
       [this](restart_tick_atom, uint64_t token) { on_restart_tick(token); },
       [this](stop_timeout_atom, uint64_t key, uint64_t gen) { on_stop_timeout(key, gen); },
     };
@@ -449,6 +460,7 @@ private:
     r.shutting_down = shutting_down_;
     r.dynamic_started = dynamic_started_;
     r.dynamic_ended = dynamic_ended_;
+    r.mailbox = self_->mailbox().size();
     for (auto& [k, rec] : children_) {
       child_info ci;
       ci.name = rec.name;

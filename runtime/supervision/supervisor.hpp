@@ -136,13 +136,15 @@ struct supervisor_report {
   /// Dynamic pools: children started and ended over the supervisor's life.
   uint64_t dynamic_started = 0;
   uint64_t dynamic_ended = 0;
+  /// Messages waiting in the supervisor's own mailbox when it answered.
+  uint64_t mailbox = 0;
   std::vector<child_info> children;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, supervisor_report& x) {
     return f(caf::meta::type_name("om.supervisor_report"), x.name, x.strat, x.max_restarts,
              x.period_ns, x.total_restarts, x.shutting_down, x.dynamic_started,
-             x.dynamic_ended, x.children);
+             x.dynamic_ended, x.mailbox, x.children);
   }
 };
 
@@ -153,13 +155,16 @@ bool operator==(const supervisor_report& a, const supervisor_report& b);
 
 using describe_atom = caf::atom_constant<caf::atom("describe")>;
 using start_child_atom = caf::atom_constant<caf::atom("startchild")>;
+using broadcast_atom = caf::atom_constant<caf::atom("broadcast")>;
 
 /// Typed view of a supervisor for its clients.
 using supervisor_actor = caf::typed_actor<
   caf::replies_to<describe_atom>::with<supervisor_report>,
   // Dynamic pools only (errc::not_supported otherwise): starts a child from
   // the template with these arguments.
-  caf::replies_to<start_child_atom, caf::message>::with<caf::actor>>;
+  caf::replies_to<start_child_atom, caf::message>::with<caf::actor>,
+  // Sends the message to every running child; replies with how many.
+  caf::replies_to<broadcast_atom, caf::message>::with<uint64_t>>;
 
 /// Spawns a supervisor. For simple_one_for_one, `children` holds exactly one
 /// template spec and starts empty. If a child fails to start the supervisor

@@ -2,6 +2,7 @@
 // enabled it trades the demo strategy through the whole desk and prints a
 // summary (or JSON with --json), then shuts the tree down in order.
 
+#include "actors/cluster/node_agent.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/gateway.hpp"
 #include "actors/node/desk.hpp"
@@ -10,9 +11,11 @@
 #include "actors/strategy/demo_strategy.hpp"
 #include "actors/wire/desk_types.hpp"
 #include "runtime/log/log.hpp"
+#include "runtime/cluster/placement.hpp"
 #include "runtime/store/store.hpp"
 
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -28,6 +31,7 @@ namespace {
 
 struct cli_options {
   std::string config = "config/single-node.toml";
+  std::string node; // cluster files: which [[cluster.node]] this process is
   std::string data_dir;
   bool fresh = false;
   bool json = false;
@@ -45,11 +49,22 @@ auto ask(caf::scoped_actor& self, const Handle& h, caf::timespan t, Ts&&... xs) 
   return std::make_unique<result_t>(self->request(h, t, std::forward<Ts>(xs)...));
 }
 
-/// Waits until every risk actor has restored its state.
-bool wait_ready(caf::actor_system& sys, size_t expected, caf::timespan limit) {
+/// Waits until `expected` risk actors hosted by node `node` ("" = any) have
+/// restored their state and, if `gateway_key` is set, a gateway is known
+/// under that key ("" = this node's).
+bool wait_ready(caf::actor_system& sys, size_t expected, const std::string& node,
+                std::optional<std::string> gateway_key, caf::timespan limit,
+                const caf::actor& agent = {}) {
   caf::scoped_actor self{sys};
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
+    if (agent) {
+      std::string refused;
+      self->request(caf::actor_cast<node_agent_actor>(agent), 1s, get_state_atom::value)
+        .receive([&](std::string& r) { refused = std::move(r); }, [](caf::error&) {});
+      if (!refused.empty())
+        return false;
+    }
     auto dir = find_directory(sys);
     size_t ready = 0;
     if (dir) {
@@ -58,17 +73,30 @@ bool wait_ready(caf::actor_system& sys, size_t expected, caf::timespan limit) {
         .receive([&](std::vector<directory_entry>& v) { risks = std::move(v); },
                  [](caf::error&) {});
       for (auto& e : risks)
-        self->request(caf::actor_cast<risk_actor>(e.handle), 1s, get_state_atom::value)
-          .receive([&](bool ok) { ready += ok ? 1 : 0; }, [](caf::error&) {});
-      bool have_gateway = false;
-      self->request(dir, 1s, resolve_atom::value, std::string{svc::gateway}, std::string{})
-        .receive([&](caf::actor&) { have_gateway = true; }, [](caf::error&) {});
+        if (node.empty() || e.node == node)
+          self->request(caf::actor_cast<risk_actor>(e.handle), 1s, get_state_atom::value)
+            .receive([&](bool ok) { ready += ok ? 1 : 0; }, [](caf::error&) {});
+      bool have_gateway = !gateway_key;
+      if (gateway_key)
+        self->request(dir, 1s, resolve_atom::value, std::string{svc::gateway}, *gateway_key)
+          .receive([&](caf::actor&) { have_gateway = true; }, [](caf::error&) {});
       if (ready >= expected && have_gateway)
         return true;
     }
     std::this_thread::sleep_for(20ms);
   }
   return false;
+}
+
+/// Why the cluster refused this node ("" if it did not).
+std::string refusal(caf::actor_system& sys, const caf::actor& agent) {
+  std::string out;
+  if (!agent)
+    return out;
+  caf::scoped_actor self{sys};
+  self->request(caf::actor_cast<node_agent_actor>(agent), 2s, get_state_atom::value)
+    .receive([&](std::string& r) { out = std::move(r); }, [](caf::error&) {});
+  return out;
 }
 
 std::string fmt_us(double x) {
@@ -165,6 +193,7 @@ int main(int argc, char** argv) {
   cli_options cli;
   CLI::App app{"ordermesh node"};
   app.add_option("--config,-c", cli.config, "node configuration (TOML)");
+  app.add_option("--node", cli.node, "cluster files: the [[cluster.node]] id this process runs");
   app.add_option("--data-dir", cli.data_dir, "override [node] data_dir");
   app.add_flag("--fresh", cli.fresh, "delete the data directory first");
   app.add_flag("--json", cli.json, "print the demo summary as JSON");
@@ -182,6 +211,19 @@ int main(int argc, char** argv) {
     std::cerr << "ordermesh-node: " << describe(cfg.error()) << "\n";
     return 2;
   }
+  if (!cli.node.empty()) {
+    if (auto err = select_node(*cfg, cli.node)) {
+      std::cerr << "ordermesh-node: " << describe(err) << "\n";
+      return 2;
+    }
+  } else if (cfg->cluster.enabled) {
+    std::cerr << "ordermesh-node: " << cli.config
+              << " is a cluster file: say which node to run with --node ID\n";
+    return 2;
+  }
+  bool cluster = cfg->cluster.enabled;
+  const cluster_member* me = cluster ? cfg->cluster.find(cfg->node.id) : nullptr;
+  auto plays = [me](node_role r) { return !me || me->has(r); };
   if (!cli.data_dir.empty())
     cfg->node.data_dir = cli.data_dir;
   if (cli.no_demo)
@@ -230,6 +272,14 @@ int main(int argc, char** argv) {
   // walks a list); one shared queue scales with one actor per order.
   sys_cfg.set("scheduler.policy", caf::atom("sharing"));
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));
+  if (cluster) {
+    sys_cfg.load<caf::io::middleman>();
+    // Identical on every node (one file): a silent peer is dropped after
+    // connection_timeout, which is what turns SIGSTOP into a node-down.
+    sys_cfg.set("middleman.heartbeat-interval", caf::timespan{cfg->cluster.heartbeat_interval});
+    sys_cfg.set("middleman.connection-timeout", caf::timespan{cfg->cluster.connection_timeout});
+    sys_cfg.set("middleman.workers", size_t{0});
+  }
   register_desk_types(sys_cfg);
   int rc = 0;
   {
@@ -239,19 +289,71 @@ int main(int argc, char** argv) {
     size_t risk_count = 0;
     for (auto& i : (*rd)->instruments())
       risk_count += i.status != trading_status::inactive ? 1 : 0;
-    if (!wait_ready(sys, risk_count, 30s)) {
-      std::cerr << "ordermesh-node: the desk did not become ready in 30 s\n";
-      rc = 3;
+    size_t local_risk = risk_count;
+    caf::actor agent;
+    if (cluster) {
+      auto place = placement::from(cfg->cluster);
+      local_risk = 0;
+      if (plays(node_role::risk))
+        for (auto& i : (*rd)->instruments())
+          if (i.status != trading_status::inactive && place.risk_node(i.id.value) == me->id)
+            ++local_risk;
+      agent = spawn_node_agent(sys, node_agent_options{*cfg, *inc, root, refdata});
+      auto port = sys.middleman().publish(caf::actor_cast<node_agent_actor>(agent), me->port,
+                                          me->host.c_str(), true);
+      if (!port) {
+        std::cerr << "ordermesh-node: node " << me->id << " cannot listen on " << me->host << ":"
+                  << me->port << ": " << sys.render(port.error())
+                  << " (is another process using the port, or node " << me->id
+                  << " already running?)\n";
+        lg->critical("node={} event=listen_failed host={} port={}", me->id, me->host, me->port);
+        rc = 6;
+      } else {
+        lg->info("node={} event=listening host={} port={} roles={}", me->id, me->host, *port,
+                 me->roles.size());
+      }
+    }
+    // A node's own readiness: its risk shards restored, its gateway up.
+    std::optional<std::string> own_gateway;
+    if (plays(node_role::gateway))
+      own_gateway = std::string{};
+    if (rc != 0) {
+      // cannot join: fall through to shutdown
+    } else if (!wait_ready(sys, local_risk, cluster ? cfg->node.id : std::string{}, own_gateway,
+                           60s, agent)) {
+      auto why = refusal(sys, agent);
+      if (!why.empty()) {
+        std::cerr << "ordermesh-node: refused by the cluster: " << why << "\n";
+        rc = 6;
+      } else {
+        std::cerr << "ordermesh-node: the node did not become ready in 60 s\n";
+        rc = 3;
+      }
     } else {
       lg->info("node={} event=ready", cfg->node.id);
       std::cerr << "ordermesh-node: node " << cfg->node.id << " ready (incarnation " << *inc
                 << ")\n";
     }
     caf::scoped_actor self{sys};
-    if (rc == 0 && cfg->demo.enabled) {
+    // Cluster: the demo strategy runs on a strategy node and trades through
+    // the gateway of demo.gateway_node (possibly another node) once every
+    // risk shard of the cluster is reachable.
+    std::string gw_key;
+    if (cluster && cfg->demo.gateway_node != cfg->node.id)
+      gw_key = cfg->demo.gateway_node;
+    bool run_demo = rc == 0 && cfg->demo.enabled && plays(node_role::strategy)
+                    && (!cluster || !cfg->demo.gateway_node.empty() || plays(node_role::gateway));
+    if (run_demo && cluster && !wait_ready(sys, risk_count, "", gw_key, 120s, agent)) {
+      std::cerr << "ordermesh-node: the cluster did not come up in 120 s (gateway "
+                << (gw_key.empty() ? cfg->node.id : gw_key) << ", " << risk_count
+                << " risk shards)\n";
+      rc = 3;
+      run_demo = false;
+    }
+    if (run_demo) {
       caf::actor gw;
       self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::gateway},
-                    std::string{})
+                    gw_key)
         .receive([&](caf::actor& h) { gw = h; }, [](caf::error&) {});
       demo_options dem;
       dem.cfg = cfg->demo;
@@ -272,7 +374,7 @@ int main(int argc, char** argv) {
         .receive([&](gateway_stats& s) { gs = std::move(s); }, [](caf::error&) {});
       caf::actor pta;
       self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::post_trade},
-                    std::string{})
+                    gw_key)
         .receive([&](caf::actor& h) { pta = h; }, [](caf::error&) {});
       if (pta)
         self->request(caf::actor_cast<post_trade_actor>(pta), 5s, stats_atom::value)
@@ -290,11 +392,23 @@ int main(int argc, char** argv) {
       if (got && (result.overfills > 0 || result.open_at_end > 0 || result.rejects_without_reason > 0))
         rc = 5;
     }
-    if (cli.hold || (!cfg->demo.enabled && rc == 0)) {
+    if (rc == 0 && (cli.hold || !run_demo)) {
       std::cerr << "ordermesh-node: running; stop with SIGTERM/SIGINT\n";
       // Stopping by signal ends the process; state is durable in RocksDB.
-      for (;;)
-        std::this_thread::sleep_for(1s);
+      for (;;) {
+        std::this_thread::sleep_for(250ms);
+        auto why = refusal(sys, agent);
+        if (!why.empty()) {
+          std::cerr << "ordermesh-node: refused by the cluster: " << why << "\n";
+          rc = 6;
+          break;
+        }
+      }
+    }
+    if (agent) {
+      if (me)
+        sys.middleman().unpublish(caf::actor_cast<caf::actor>(agent), me->port);
+      self->send_exit(agent, caf::exit_reason::user_shutdown);
     }
     self->monitor(root);
     self->send_exit(root, caf::exit_reason::user_shutdown);
