@@ -51,6 +51,8 @@ struct peer {
   uint64_t downs = 0;
   uint64_t attempts = 0;
   std::string last_down_reason;
+  // What it hosts (re-imported if our directory restarts), by (kind, key).
+  std::map<std::pair<std::string, std::string>, directory_entry> entries;
   int64_t offset_ns = 0; // peer clock minus ours
   int64_t rtt_ns = 0;
 };
@@ -137,11 +139,12 @@ void mark_up(agent_ptr self, peer& p, const member_hello& h) {
     st.log->info("node={} event=node_up incarnation={} pid={} entries={} ups={}", p.cfg.id,
                  h.incarnation, h.pid, h.entries.size(), p.ups);
   }
-  if (st.dir)
-    for (auto e : h.entries) {
-      e.node = p.cfg.id;
+  for (auto e : h.entries) {
+    e.node = p.cfg.id;
+    p.entries[{e.kind, e.key}] = e;
+    if (st.dir)
       self->send(st.dir, import_atom::value, std::move(e));
-    }
+  }
 }
 
 void mark_down(agent_ptr self, peer& p, const std::string& reason) {
@@ -150,6 +153,7 @@ void mark_down(agent_ptr self, peer& p, const std::string& reason) {
     return;
   p.state = peer_state::down;
   p.agent = nullptr;
+  p.entries.clear();
   p.since_ns = wall_ns();
   p.last_down_reason = reason;
   ++p.downs;
@@ -233,6 +237,14 @@ void refresh_directory(agent_ptr self) {
     return;
   st.dir = dir;
   self->send(dir, subscribe_atom::value, caf::actor_cast<caf::actor>(self));
+  // This node's agent is a per-node service too (found as ("agent", node)).
+  self->send(dir, register_atom::value, std::string{"agent"}, std::string{},
+             caf::actor_cast<caf::actor>(self));
+  // A new (or first) directory learns what the up peers host.
+  for (auto& [_, p] : st.peers)
+    if (p.state == peer_state::up)
+      for (auto& [_, e] : p.entries)
+        self->send(dir, import_atom::value, e);
   self->request(dir, 5s, list_atom::value, std::string{})
     .then(
       [self](std::vector<directory_entry>& es) {
@@ -253,8 +265,10 @@ void on_tick(agent_ptr self) {
   auto& st = self->state;
   ++st.ticks;
   refresh_directory(self);
-  for (auto& [_, p] : st.peers)
-    if (p.state != peer_state::up && !p.connecting)
+  // One connection per pair: the node with the smaller id dials, the other
+  // waits for its hello (simultaneous dials both ways confuse BASP).
+  for (auto& [id, p] : st.peers)
+    if (p.state != peer_state::up && !p.connecting && st.opts.cfg.node.id < id)
       connect(self, p);
   auto per_second = std::max<int64_t>(
     1, 1000 / std::max<int64_t>(1, st.opts.cfg.cluster.connect_retry.count()));
@@ -825,9 +839,11 @@ node_agent_actor::behavior_type agent_impl(agent_ptr self, node_agent_options op
     [self](export_atom, directory_entry& e) {
       auto& st = self->state;
       auto i = st.peers.find(e.node);
-      if (i == st.peers.end() || i->second.state != peer_state::up || !st.dir)
+      if (i == st.peers.end() || i->second.state != peer_state::up)
         return;
-      self->send(st.dir, import_atom::value, std::move(e));
+      i->second.entries[{e.kind, e.key}] = e;
+      if (st.dir)
+        self->send(st.dir, import_atom::value, std::move(e));
     },
     [](ping_atom, int64_t) { return wall_ns(); },
     [self](nodes_atom) { return nodes_json(self).dump(); },

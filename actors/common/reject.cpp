@@ -44,6 +44,7 @@ const char* to_string(reject_code x) {
     "unknown_order",
     "not_amendable",
     "order_done",
+    "node_unreachable",
   };
   return names[static_cast<size_t>(x)];
 }
@@ -58,7 +59,7 @@ reject_stage stage_of(reject_code x) {
     return reject_stage::idempotency;
   if (x <= c::max_order_notional)
     return reject_stage::business;
-  if (x <= c::risk_unavailable)
+  if (x <= c::risk_unavailable || x == c::node_unreachable)
     return reject_stage::real_time;
   if (x == c::no_route)
     return reject_stage::routing;

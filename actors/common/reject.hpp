@@ -60,6 +60,10 @@ enum class reject_code : uint8_t {
   unknown_order,
   not_amendable,
   order_done,
+  // real time, cluster: the node hosting the order's risk shard is down or
+  // not joined. Not a downstream failure for the circuit breaker: the
+  // cluster's on_unreachable policy already decided (reject or hold).
+  node_unreachable,
 };
 
 const char* to_string(reject_stage x);

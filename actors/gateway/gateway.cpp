@@ -3,6 +3,7 @@
 
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/circuit_breaker.hpp"
+#include "runtime/cluster/placement.hpp"
 #include "actors/gateway/validation.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/store/store_actor.hpp"
@@ -55,6 +56,15 @@ struct gateway_state {
   bool idem_flush_scheduled = false;
   std::optional<circuit_breaker> breaker;
   std::deque<submit_order> queued; // while the breaker is open
+  // Cluster: where risk shards live, and orders held for an unreachable one.
+  placement place;
+  struct held_order {
+    order_snapshot s;
+    instrument inst;
+    submit_order x;
+  };
+  std::vector<held_order> held;
+  bool hold_retry_scheduled = false;
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
 };
 
@@ -335,22 +345,72 @@ void start_order(gw_ptr self, order_snapshot s, const instrument& inst, const ca
   }, failed);
 }
 
+/// No risk actor for the instrument: in a cluster its node is down or not
+/// joined. Policy hold: the order waits (hold_timeout) for the shard to come
+/// back; otherwise, or after that, it is rejected naming the node.
+void risk_unreachable(gw_ptr self, order_snapshot s, const instrument& inst,
+                      const submit_order& x, const caf::error& err, bool restoring = false) {
+  auto& st = self->state;
+  auto& cl = st.opts.cfg.cluster;
+  if (!cl.enabled) {
+    reject(self, s, x.reply_to, reject_code::risk_unavailable, "risk: " + describe(err));
+    return;
+  }
+  auto& node = st.place.risk_node(inst.id.value);
+  auto what = restoring ? ", which is still restoring its state" : ", which is unreachable";
+  auto waited = std::chrono::nanoseconds{wall_ns() - s.stages[stage::received]};
+  if (cl.on_unreachable == unreachable_policy::hold && waited < cl.hold_timeout) {
+    if (st.held.empty())
+      st.log->warn("order_id={} instrument={} node={} event=held_for_risk_shard",
+                   to_string(s.id), inst.id.value, node);
+    st.held.push_back(gateway_state::held_order{std::move(s), inst, x});
+    if (!st.hold_retry_scheduled) {
+      st.hold_retry_scheduled = true;
+      self->delayed_send(self, 100ms, retry_atom::value);
+    }
+    return;
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(waited).count();
+  reject(self, s, x.reply_to, reject_code::node_unreachable,
+         "risk: the risk shard of " + inst.id.value + " lives on node " + node + what
+           + (cl.on_unreachable == unreachable_policy::hold
+                ? " (held " + std::to_string(ms) + " ms)"
+                : std::string{}));
+}
+
+void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_order& x);
+
+void retry_held(gw_ptr self) {
+  auto& st = self->state;
+  st.hold_retry_scheduled = false;
+  auto held = std::move(st.held);
+  st.held.clear();
+  for (auto& h : held)
+    risk_stage(self, std::move(h.s), std::move(h.inst), h.x);
+}
+
 void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_order& x) {
   auto reply_to = x.reply_to;
   risk_check_request req{s.id, x.strategy, x.side, x.type, x.qty, s.state.limit_px};
   with_handle(
     self, svc::risk, inst.id.value,
-    [self, s, inst, req, reply_to](caf::actor risk) {
+    [self, s, inst, req, reply_to, x](caf::actor risk) {
       auto t0 = mono_ns();
       auto& st = self->state;
       timed_request<risk_verdict_msg>(self, st.deadlines, st.deadline_armed,
                                       caf::actor_cast<risk_actor>(risk),
                                       st.opts.cfg.gateway.risk_timeout,
-          [self, s, inst, reply_to, risk, t0](risk_verdict_msg& v) mutable {
+          [self, s, inst, reply_to, risk, t0, x](risk_verdict_msg& v) mutable {
             auto& st = self->state;
             sample(st.risk_rtt_ns, mono_ns() - t0);
             sample(st.risk_check_ns, v.check_ns);
             s.stages[stage::risk_checked] = wall_ns();
+            if (v.code == reject_code::risk_unavailable && st.opts.cfg.cluster.enabled) {
+              // A shard that just came back and is rebuilding: like its node
+              // being away a little longer (hold or reject, not a breaker trip).
+              risk_unreachable(self, std::move(s), inst, x, caf::error{}, true);
+              return;
+            }
             if (v.code != reject_code::none) {
               reject(self, s, reply_to, v.code, v.message);
               return;
@@ -358,10 +418,15 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
             s.arrival_px = v.reference;
             start_order(self, std::move(s), inst, reply_to, risk);
           },
-          [self, s, inst, reply_to, risk](caf::error& err) mutable {
+          [self, s, inst, reply_to, risk, x](caf::error& err) mutable {
             auto& st = self->state;
-            s.stages[stage::risk_checked] = wall_ns();
             bool timeout = err == caf::sec::request_timeout;
+            if (!timeout && st.opts.cfg.cluster.enabled) {
+              // The risk actor's node went away under the request.
+              risk_unreachable(self, std::move(s), inst, x, err);
+              return;
+            }
+            s.stages[stage::risk_checked] = wall_ns();
             if (!timeout) {
               reject(self, s, reply_to, reject_code::risk_unavailable, "risk: " + describe(err));
               return;
@@ -394,9 +459,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
           },
           req);
     },
-    [self, s, reply_to](caf::error& err) {
-      reject(self, s, reply_to, reject_code::risk_unavailable, "risk: " + describe(err));
-    });
+    [self, s, inst, x](caf::error& err) { risk_unreachable(self, s, inst, x, err); });
 }
 
 void on_submit(gw_ptr self, const submit_order& x) {
@@ -622,6 +685,7 @@ void recover_open_orders(gw_ptr self) {
 gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
   auto& st = self->state;
   st.opts = std::move(opts);
+  st.place = placement::from(st.opts.cfg.cluster);
   st.breaker.emplace(st.opts.cfg.gateway.breaker_error_ratio,
                      st.opts.cfg.gateway.breaker_window.count());
   auto w = st.opts.db->claim(table::idempotency, "gateway");
@@ -677,6 +741,7 @@ gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
       on_deadline_tick(self, self->state.deadlines, self->state.deadline_armed);
     },
     [self](flush_atom) { flush_idempotency(self); },
+    [self](retry_atom) { retry_held(self); },
     [self](const inject_crash& c) {
       auto& st = self->state;
       if (!st.opts.fault_injection)

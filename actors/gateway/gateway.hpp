@@ -92,7 +92,9 @@ using gateway_actor = caf::typed_actor<
   // Internal: group commit of idempotency records.
   caf::reacts_to<flush_atom>,
   // Internal: circuit breaker re-evaluation while open.
-  caf::reacts_to<tick_atom>>;
+  caf::reacts_to<tick_atom>,
+  // Internal: another try for orders held for an unreachable risk shard.
+  caf::reacts_to<retry_atom>>;
 
 struct gateway_options {
   node_config cfg;

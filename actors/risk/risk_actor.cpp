@@ -180,6 +180,15 @@ void rebuild(risk_ptr self, std::vector<order_snapshot>& orders) {
     (s.side == side::buy ? p.reserved_buy_qty : p.reserved_sell_qty) += left;
     st.reservations[o.id.value] = reservation{o.strategy, s.side, left, s.cum_qty, value};
   }
+  // Reference price: the average price of the latest order that traded
+  // (the last trade price is not stored), so collars stay near the market.
+  const order_snapshot* latest = nullptr;
+  for (auto& o : orders)
+    if (o.state.cum_qty.is_positive()
+        && (!latest || o.stages[stage::received] > latest->stages[stage::received]))
+      latest = &o;
+  if (latest)
+    st.book->set_reference(latest->state.avg_px());
   for (auto& [_, p] : pos) {
     st.book->restore(p);
     persist(self, p.strategy);

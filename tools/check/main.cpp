@@ -11,6 +11,8 @@
 //     journal is written atomically with the order: true even after a crash)
 //   with --all-terminal: no order is still open
 //   with --crashed: positions are not compared (a restart rebuilds them)
+//   with --positions-dir (cluster): positions are read from those nodes'
+//     data directories (the risk nodes) instead of this one
 //
 // Prints figures (JSON with --json) and exits 1 when an invariant fails.
 
@@ -36,6 +38,9 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print JSON");
   app.add_flag("--all-terminal", all_terminal, "require every order to be terminal");
   app.add_flag("--crashed", crashed, "the node was killed: skip position comparisons");
+  std::vector<std::string> positions_dirs;
+  app.add_option("--positions-dir", positions_dirs,
+                 "cluster: data directories of the risk nodes holding the positions");
   CLI11_PARSE(app, argc, argv);
 
   auto db = store::open(store_options{(std::filesystem::path{data_dir} / "db").string(), false});
@@ -121,7 +126,19 @@ int main(int argc, char** argv) {
   // -- positions
   uint64_t positions = 0, mismatches = 0, stale_reservations = 0;
   std::set<std::string> seen;
-  err = (*db)->scan<position_snapshot>(table::positions, "", [&](std::string_view k, stored<position_snapshot>& r) {
+  std::vector<std::shared_ptr<store>> pos_dbs;
+  if (positions_dirs.empty())
+    pos_dbs.push_back(*db);
+  for (auto& d : positions_dirs) {
+    auto pdb = store::open(store_options{(std::filesystem::path{d} / "db").string(), false});
+    if (!pdb) {
+      std::cerr << "ordermesh-check: " << describe(pdb.error()) << "\n";
+      return 2;
+    }
+    pos_dbs.push_back(*pdb);
+  }
+  for (auto& pdb : pos_dbs) {
+  err = pdb->scan<position_snapshot>(table::positions, "", [&](std::string_view k, stored<position_snapshot>& r) {
     ++positions;
     std::string key{k};
     seen.insert(key);
@@ -139,6 +156,7 @@ int main(int argc, char** argv) {
   if (err) {
     std::cerr << "ordermesh-check: " << describe(err) << "\n";
     return 2;
+  }
   }
   for (auto& [k, q] : filled_net)
     if (!q.is_zero() && seen.count(k) == 0) {

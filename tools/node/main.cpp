@@ -88,6 +88,36 @@ bool wait_ready(caf::actor_system& sys, size_t expected, const std::string& node
   return false;
 }
 
+/// Waits until the agent of node `key` ("" = this node) sees every node of
+/// the cluster up, i.e. its gateway can reach every risk shard and venue.
+bool wait_cluster_seen_by(caf::actor_system& sys, const std::string& key, caf::timespan limit) {
+  caf::scoped_actor self{sys};
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    caf::actor agent;
+    if (auto dir = find_directory(sys))
+      self->request(dir, 1s, resolve_atom::value, std::string{"agent"}, key)
+        .receive([&](caf::actor& h) { agent = h; }, [](caf::error&) {});
+    bool all_up = false;
+    if (agent)
+      self->request(caf::actor_cast<node_agent_actor>(agent), 2s, nodes_atom::value)
+        .receive(
+          [&](std::string& text) {
+            auto j = nlohmann::json::parse(text, nullptr, false);
+            if (j.is_discarded() || !j.contains("nodes"))
+              return;
+            all_up = true;
+            for (auto& n : j["nodes"])
+              all_up = all_up && n.value("state", "") == "up";
+          },
+          [](caf::error&) {});
+    if (all_up)
+      return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
 /// Why the cluster refused this node ("" if it did not).
 std::string refusal(caf::actor_system& sys, const caf::actor& agent) {
   std::string out;
@@ -149,7 +179,7 @@ nlohmann::json to_json(const demo_result& d, const gateway_stats& g, const post_
 void print_summary(const demo_result& d, const gateway_stats& g, const post_trade_report& p,
                    uint64_t restarts, const node_config& cfg, const std::string& version) {
   auto& o = std::cout;
-  o << "\n== ordermesh single-node desk: node " << cfg.node.id << ", refdata " << version
+  o << "\n== ordermesh desk: node " << cfg.node.id << ", refdata " << version
     << " ==\n";
   o << "orders sent        " << d.sent << " (" << d.bad_sent << " deliberately bad), in "
     << fmt_us(static_cast<double>(d.elapsed_ns) / 1e6) << " ms\n";
@@ -343,7 +373,9 @@ int main(int argc, char** argv) {
       gw_key = cfg->demo.gateway_node;
     bool run_demo = rc == 0 && cfg->demo.enabled && plays(node_role::strategy)
                     && (!cluster || !cfg->demo.gateway_node.empty() || plays(node_role::gateway));
-    if (run_demo && cluster && !wait_ready(sys, risk_count, "", gw_key, 120s, agent)) {
+    if (run_demo && cluster
+        && (!wait_ready(sys, risk_count, "", gw_key, 120s, agent)
+            || !wait_cluster_seen_by(sys, gw_key, 60s))) {
       std::cerr << "ordermesh-node: the cluster did not come up in 120 s (gateway "
                 << (gw_key.empty() ? cfg->node.id : gw_key) << ", " << risk_count
                 << " risk shards)\n";

@@ -36,7 +36,7 @@ CAF_TEST(every desk message type round trips) {
 #define OM_CHECK_TYPE(type, name) n += check(type{}, name) ? 1 : 0;
   OM_DESK_WIRE_TYPES(OM_CHECK_TYPE)
 #undef OM_CHECK_TYPE
-  CAF_CHECK_EQUAL(n, 40u);
+  CAF_CHECK_EQUAL(n, 45u);
 }
 
 CAF_TEST(populated desk messages round trip) {
@@ -52,6 +52,18 @@ CAF_TEST(populated desk messages round trip) {
   s.px = price::from_raw(22850000000);
   s.reply_to = a;
   check(s, "submit_order");
+  // Cluster membership: a hello carries the services a node hosts, with
+  // actor handles that become proxies on the receiving node.
+  member_hello h;
+  h.node = "n2";
+  h.incarnation = 3;
+  h.roles = {"risk"};
+  h.started_ns = 1'700'000'000'000'000'000;
+  h.pid = 4242;
+  h.entries.push_back(directory_entry{"risk", "AAPL.XNAS", caf::actor_cast<caf::actor>(a), "n2"});
+  h.agent = caf::actor_cast<caf::actor>(a);
+  CAF_CHECK(check(h, "member_hello"));
+  CAF_CHECK(check(venues_lost{{venue_id{"XSIM"}, venue_id{"LITX"}}}, "venues_lost"));
   venue_report r;
   r.kind = venue_report_kind::fill;
   r.id = order_id::make(2, 9);
