@@ -62,6 +62,7 @@ struct gateway_state {
     order_snapshot s;
     instrument inst;
     submit_order x;
+    caf::actor_clock::time_point since; // first held (actor clock)
   };
   std::vector<held_order> held;
   bool hold_retry_scheduled = false;
@@ -348,8 +349,11 @@ void start_order(gw_ptr self, order_snapshot s, const instrument& inst, const ca
 /// No risk actor for the instrument: in a cluster its node is down or not
 /// joined. Policy hold: the order waits (hold_timeout) for the shard to come
 /// back; otherwise, or after that, it is rejected naming the node.
+using held_since = std::optional<caf::actor_clock::time_point>;
+
 void risk_unreachable(gw_ptr self, order_snapshot s, const instrument& inst,
-                      const submit_order& x, const caf::error& err, bool restoring = false) {
+                      const submit_order& x, const caf::error& err, held_since since,
+                      bool restoring = false) {
   auto& st = self->state;
   auto& cl = st.opts.cfg.cluster;
   if (!cl.enabled) {
@@ -358,12 +362,14 @@ void risk_unreachable(gw_ptr self, order_snapshot s, const instrument& inst,
   }
   auto& node = st.place.risk_node(inst.id.value);
   auto what = restoring ? ", which is still restoring its state" : ", which is unreachable";
-  auto waited = std::chrono::nanoseconds{wall_ns() - s.stages[stage::received]};
+  auto now = self->clock().now();
+  auto first = since ? *since : now;
+  auto waited = now - first;
   if (cl.on_unreachable == unreachable_policy::hold && waited < cl.hold_timeout) {
-    if (st.held.empty())
+    if (!since)
       st.log->warn("order_id={} instrument={} node={} event=held_for_risk_shard",
                    to_string(s.id), inst.id.value, node);
-    st.held.push_back(gateway_state::held_order{std::move(s), inst, x});
+    st.held.push_back(gateway_state::held_order{std::move(s), inst, x, first});
     if (!st.hold_retry_scheduled) {
       st.hold_retry_scheduled = true;
       self->delayed_send(self, 100ms, retry_atom::value);
@@ -378,7 +384,8 @@ void risk_unreachable(gw_ptr self, order_snapshot s, const instrument& inst,
                 : std::string{}));
 }
 
-void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_order& x);
+void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_order& x,
+                held_since since = std::nullopt);
 
 void retry_held(gw_ptr self) {
   auto& st = self->state;
@@ -386,21 +393,22 @@ void retry_held(gw_ptr self) {
   auto held = std::move(st.held);
   st.held.clear();
   for (auto& h : held)
-    risk_stage(self, std::move(h.s), std::move(h.inst), h.x);
+    risk_stage(self, std::move(h.s), std::move(h.inst), h.x, h.since);
 }
 
-void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_order& x) {
+void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_order& x,
+                held_since since) {
   auto reply_to = x.reply_to;
   risk_check_request req{s.id, x.strategy, x.side, x.type, x.qty, s.state.limit_px};
   with_handle(
     self, svc::risk, inst.id.value,
-    [self, s, inst, req, reply_to, x](caf::actor risk) {
+    [self, s, inst, req, reply_to, x, since](caf::actor risk) {
       auto t0 = mono_ns();
       auto& st = self->state;
       timed_request<risk_verdict_msg>(self, st.deadlines, st.deadline_armed,
                                       caf::actor_cast<risk_actor>(risk),
                                       st.opts.cfg.gateway.risk_timeout,
-          [self, s, inst, reply_to, risk, t0, x](risk_verdict_msg& v) mutable {
+          [self, s, inst, reply_to, risk, t0, x, since](risk_verdict_msg& v) mutable {
             auto& st = self->state;
             sample(st.risk_rtt_ns, mono_ns() - t0);
             sample(st.risk_check_ns, v.check_ns);
@@ -408,7 +416,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
             if (v.code == reject_code::risk_unavailable && st.opts.cfg.cluster.enabled) {
               // A shard that just came back and is rebuilding: like its node
               // being away a little longer (hold or reject, not a breaker trip).
-              risk_unreachable(self, std::move(s), inst, x, caf::error{}, true);
+              risk_unreachable(self, std::move(s), inst, x, caf::error{}, since, true);
               return;
             }
             if (v.code != reject_code::none) {
@@ -418,12 +426,12 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
             s.arrival_px = v.reference;
             start_order(self, std::move(s), inst, reply_to, risk);
           },
-          [self, s, inst, reply_to, risk, x](caf::error& err) mutable {
+          [self, s, inst, reply_to, risk, x, since](caf::error& err) mutable {
             auto& st = self->state;
             bool timeout = err == caf::sec::request_timeout;
             if (!timeout && st.opts.cfg.cluster.enabled) {
               // The risk actor's node went away under the request.
-              risk_unreachable(self, std::move(s), inst, x, err);
+              risk_unreachable(self, std::move(s), inst, x, err, since);
               return;
             }
             s.stages[stage::risk_checked] = wall_ns();
@@ -459,7 +467,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
           },
           req);
     },
-    [self, s, inst, x](caf::error& err) { risk_unreachable(self, s, inst, x, err); });
+    [self, s, inst, x, since](caf::error& err) { risk_unreachable(self, s, inst, x, err, since); });
 }
 
 void on_submit(gw_ptr self, const submit_order& x) {

@@ -128,8 +128,6 @@ void flush_risk_queue(order_ptr self) {
 template <class T>
 void to_risk(order_ptr self, T msg) {
   auto& st = self->state;
-  if (st.risk_epoch == 0)
-    st.risk_epoch = directory_epoch(); // as resolved by the gateway
   st.risk_queue.push_back(caf::make_message(std::move(msg)));
   if (st.risk_resolving)
     return;
@@ -664,6 +662,9 @@ order_actor::behavior_type order_impl(order_ptr self, order_start args) {
   auto& st = self->state;
   st.args = std::move(args);
   st.snap = st.args.snap;
+  // The risk handle is as fresh as the directory now (the gateway resolved it
+  // just before); any later change makes to_risk() resolve it again.
+  st.risk_epoch = directory_epoch();
   st.f = fence{st.args.node_incarnation << 32, 0};
   if (st.args.gateway)
     caf::anon_send(st.args.gateway, order_bound{st.snap.id, st.snap.strategy, st.snap.clordid,

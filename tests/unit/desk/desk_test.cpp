@@ -28,8 +28,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string config_text(const std::string& policy, bool faults) {
-  return R"(
+/// `cluster`: "" for a single node, else the on_unreachable policy of a
+/// cluster where this node (t1) is the gateway and venue node and every risk
+/// shard lives on node r1, which the test plays.
+std::string config_text(const std::string& policy, bool faults, const std::string& cluster = "") {
+  std::string venue_node = cluster.empty() ? "" : "node = \"t1\"\n";
+  std::string cluster_toml;
+  if (!cluster.empty())
+    cluster_toml = R"(
+[cluster]
+on_unreachable = ")" + cluster + R"("
+hold_timeout_ms = 1000
+[[cluster.node]]
+id = "t1"
+port = 7901
+roles = ["gateway", "venue"]
+[[cluster.node]]
+id = "r1"
+port = 7902
+roles = ["risk"]
+)";
+  return cluster_toml + R"(
 [node]
 id = "t1"
 [gateway]
@@ -57,12 +76,14 @@ kind = "fix"            # not spawned by the desk: the test plays this venue
 host = "127.0.0.1"
 port = 1
 asset_classes = ["equity"]
+)" + venue_node + R"(
 [[venue]]
 id = "REJX"
 kind = "simulated"
 asset_classes = ["equity"]
 reject_probability = 1.0
 ack_latency_us = 0
+)" + venue_node + R"(
 [[routing.rule]]
 asset_class = "equity"
 venues = [{ venue = "MOCK" }]
@@ -87,21 +108,27 @@ struct desk_fixture : test_coordinator_fixture<> {
   std::string dir;
   std::shared_ptr<store> db;
   caf::actor root, gateway;
+  risk_section limits;
   uint64_t venue_seq = 0;
   std::map<uint64_t, uint64_t> seqs; // order id -> last venue report seq
 
   explicit desk_fixture(const std::string& policy = "reject", bool faults = true,
-                        std::function<void(store&)> prepare = {}) {
+                        std::function<void(store&)> prepare = {},
+                        const std::string& cluster = "") {
     dir = (fs::temp_directory_path() / ("om_desk_test_" + std::to_string(::getpid()) + "_"
                                         + std::to_string(reinterpret_cast<uintptr_t>(this))))
             .string();
     fs::remove_all(dir);
     fs::create_directories(dir);
     auto cfg_path = dir + "/node.toml";
-    std::ofstream{cfg_path} << config_text(policy, faults);
+    std::ofstream{cfg_path} << config_text(policy, faults, cluster);
     auto cfg = load_node_config(cfg_path);
     if (!cfg)
       CAF_FAIL("config: " << describe(cfg.error()));
+    if (!cluster.empty())
+      if (auto err = select_node(*cfg, "t1"))
+        CAF_FAIL("config: " << describe(err));
+    limits = cfg->risk;
     auto rd = load_refdata_file(std::string{OM_SOURCE_DIR} + "/config/refdata.toml");
     if (!rd)
       CAF_FAIL("refdata: " << describe(rd.error()));
@@ -599,6 +626,118 @@ CAF_TEST(a retry of an id recorded before a crash processes the order once) {
   auto again = submit(x);
   CAF_CHECK(again.news.empty());
   CAF_CHECK_EQUAL(only(again, event_kind::duplicate).id, order_id::make(1, 777));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+// -- cluster: risk shards on another node ---------------------------------------
+
+namespace {
+
+/// This node (t1) runs the gateway and venues; every risk shard lives on node
+/// r1. The test plays r1 joining by starting risk actors itself.
+struct cluster_fixture : desk_fixture {
+  explicit cluster_fixture(const std::string& policy) : desk_fixture("reject", false, {}, policy) {}
+
+  caf::actor join_risk(const char* symbol) {
+    auto rd = load_refdata_file(std::string{OM_SOURCE_DIR} + "/config/refdata.toml");
+    auto inst = (*rd)->resolve(symbol);
+    CAF_REQUIRE(inst);
+    auto h = spawn_risk_actor(sys, **inst, limits, {""});
+    sched.run();
+    return h;
+  }
+
+  std::vector<position_snapshot> positions(const caf::actor& risk) {
+    std::vector<position_snapshot> out;
+    auto h = self->request(caf::actor_cast<risk_actor>(risk), caf::infinite, positions_atom::value);
+    sched.run();
+    h.receive([&](std::vector<position_snapshot>& v) { out = std::move(v); },
+              [&](caf::error& e) { CAF_FAIL(describe(e)); });
+    return out;
+  }
+
+  /// Advances the clock in 100 ms steps (the gateway retries held orders).
+  collected wait(int steps) {
+    collected all;
+    for (int i = 0; i < steps; ++i) {
+      sched.advance_time(100ms);
+      auto c = drain();
+      all.events.insert(all.events.end(), c.events.begin(), c.events.end());
+      all.news.insert(all.news.end(), c.news.begin(), c.news.end());
+    }
+    return all;
+  }
+};
+
+struct hold_fixture : cluster_fixture {
+  hold_fixture() : cluster_fixture("hold") {}
+};
+
+struct reject_fixture : cluster_fixture {
+  reject_fixture() : cluster_fixture("reject") {}
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(cluster_hold_tests, hold_fixture)
+
+CAF_TEST(an order held for an unreachable risk shard trades once the shard joins) {
+  auto c = submit(order("h-1", "AAPL", side::buy, 100, "228.50"));
+  CAF_CHECK(c.events.empty()); // held: neither accepted nor rejected
+  auto mid = wait(3);
+  CAF_CHECK(mid.events.empty());
+  join_risk("AAPL");
+  auto after = wait(2);
+  CAF_REQUIRE_EQUAL(after.news.size(), 1u);
+  CAF_CHECK_EQUAL(after.events.front().kind, event_kind::accepted);
+}
+
+CAF_TEST(a held order is rejected naming the node once the hold times out) {
+  submit(order("h-2", "MSFT", side::buy, 10, "431.20"));
+  auto c = wait(12);
+  CAF_REQUIRE_EQUAL(c.events.size(), 1u);
+  auto& e = c.events.front();
+  CAF_CHECK_EQUAL(e.kind, event_kind::rejected);
+  CAF_CHECK_EQUAL(e.code, reject_code::node_unreachable);
+  CAF_CHECK(e.message.find("lives on node r1, which is unreachable (held") != std::string::npos);
+}
+
+CAF_TEST(after its risk actor is replaced an order reports fills to the new one) {
+  auto old_risk = join_risk("AAPL");
+  auto c = submit(order("h-3", "AAPL", side::buy, 100, "228.50"));
+  CAF_REQUIRE_EQUAL(c.news.size(), 1u);
+  auto leg = c.news.front();
+  report(leg, venue_report_kind::ack, 0, "0", 0, 100);
+  drain();
+  // Node r1 restarts: the old shard is gone, a new one rebuilds from the
+  // orders (reserving the open 100) and takes the entry in the directory.
+  self->send_exit(old_risk, caf::exit_reason::kill);
+  sched.run();
+  auto new_risk = join_risk("AAPL");
+  report(leg, venue_report_kind::fill, 40, "228.50", 40, 60);
+  drain();
+  auto ps = positions(new_risk);
+  CAF_REQUIRE_EQUAL(ps.size(), 1u);
+  CAF_CHECK_EQUAL(ps[0].net_qty, quantity::from_units(40));
+  CAF_CHECK_EQUAL(ps[0].reserved_buy_qty, quantity::from_units(60));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(cluster_reject_tests, reject_fixture)
+
+CAF_TEST(an order for an unreachable risk shard is rejected at once naming the node) {
+  auto c = submit(order("r-1", "AAPL", side::buy, 100, "228.50"));
+  CAF_REQUIRE_EQUAL(c.events.size(), 1u);
+  CAF_CHECK_EQUAL(c.events.front().code, reject_code::node_unreachable);
+  CAF_CHECK_EQUAL(c.events.front().message,
+                  "risk: the risk shard of AAPL.XNAS lives on node r1, which is unreachable");
+  CAF_CHECK(c.news.empty());
+  // A shard that is back is used right away.
+  join_risk("AAPL");
+  auto ok = submit(order("r-2", "AAPL", side::buy, 100, "228.50"));
+  CAF_CHECK_EQUAL(ok.news.size(), 1u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
