@@ -17,4 +17,14 @@ for s in "submit->accepted" "received->risk_checked" "risk_checked->routed" "rec
   [ "$(json "$J" "j['stages']['$s']['p99_us'] > 0 and j['stages']['$s']['p50_us'] > 0")" = True ] || fail "stage $s missing"
 done
 echo "bench: $(json "$J" "round(j['orders_per_s']), 'orders/s; baseline', round(j['baseline_orders_per_s'])")"
-echo "bench smoke: 1 passed, 0 failed"
+# Cross-node mode: a second real process (ordermesh-node --node b2) hosts
+# risk and the venue; the remote baseline runs in the same invocation.
+"$BENCH" --cross-node -n 2000 -w 100 --json --data-dir "$WORK/x" > "$WORK/cross.json" 2> "$WORK/cross.log" \
+  || { rc=$?; tail -20 "$WORK/cross.log"; cat "$WORK/x/b2.log" 2>/dev/null | tail -20; fail "cross-node bench exited $rc"; }
+X="$WORK/cross.json"
+[ "$(json "$X" "j['mode']")" = cross_node ] || fail "not a cross-node run"
+[ "$(json "$X" "j['filled']")" = 2000 ] || fail "not every cross-node order filled"
+[ "$(json "$X" "j['baseline_orders_per_s'] > 0 and j['ratio'] > 0")" = True ] || fail "no remote baseline"
+[ "$(json "$X" "j['risk_round_trip']['p50_us'] > 0")" = True ] || fail "no risk round trips measured"
+echo "cross-node: $(json "$X" "round(j['orders_per_s']), 'orders/s; remote round trips', round(j['baseline_orders_per_s'])")"
+echo "bench smoke: 2 passed, 0 failed"

@@ -11,6 +11,7 @@
 // shows what the desk's logic costs on top of the framework.
 
 #include "runtime/clock.hpp"
+#include "actors/cluster/node_agent.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/gateway.hpp"
 #include "actors/node/desk.hpp"
@@ -21,6 +22,7 @@
 #include "runtime/store/store.hpp"
 
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -29,6 +31,13 @@
 #include <iostream>
 #include <thread>
 #include <unistd.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <fstream>
+#include <sstream>
 
 using namespace om;
 using namespace std::chrono_literals;
@@ -291,6 +300,92 @@ double run_baseline(caf::actor_system& sys, std::shared_ptr<store> db, uint64_t 
   return static_cast<double>(n) / secs;
 }
 
+// -- cross-node -------------------------------------------------------------------
+
+/// Bare-CAF remote messaging: request/response round trips to the peer
+/// node's agent (a trivial handler) with `window` in flight, no timeouts.
+struct pinger_state {
+  uint64_t n = 0, sent = 0, done = 0;
+};
+
+double run_remote_baseline(caf::actor_system& sys, const node_agent_actor& peer, uint64_t n,
+                           uint64_t window) {
+  caf::scoped_actor self{sys};
+  auto me = caf::actor_cast<caf::actor>(self);
+  auto t0 = wall_ns();
+  sys.spawn([peer, n, window, me](caf::stateful_actor<pinger_state>* p) -> caf::behavior {
+    p->state.n = n;
+    auto fire = std::make_shared<std::function<void()>>();
+    *fire = [p, peer, me, fire] {
+      ++p->state.sent;
+      p->request(peer, caf::infinite, ping_atom::value, int64_t{0})
+        .then([p, me, fire](int64_t) {
+          auto& st = p->state;
+          if (++st.done == st.n) {
+            p->send(me, bl_done::value, st.done, true);
+            p->quit();
+            return;
+          }
+          if (st.sent < st.n)
+            (*fire)();
+        });
+    };
+    for (uint64_t i = 0; i < std::min(window, n); ++i)
+      (*fire)();
+    return {[](int) {}};
+  });
+  self->receive([](bl_done, uint64_t, bool) {},
+                caf::after(std::chrono::seconds(300)) >> [] {
+                  std::cerr << "ordermesh-bench: remote baseline timed out\n";
+                  std::exit(3);
+                });
+  auto secs = static_cast<double>(wall_ns() - t0) / 1e9;
+  return static_cast<double>(n) / secs;
+}
+
+uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof a;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0
+      || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    if (fd >= 0)
+      ::close(fd);
+    return 0;
+  }
+  auto port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
+
+/// Starts `ordermesh-node --node b2` (next to this binary); returns its pid.
+pid_t start_peer(const std::string& config, const std::string& data_dir) {
+  char self_path[4096];
+  auto len = ::readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+  if (len <= 0)
+    return -1;
+  self_path[len] = 0;
+  auto node_bin = (fs::path{self_path}.parent_path() / "ordermesh-node").string();
+  auto log_path = data_dir + "/b2.log";
+  auto pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int devnull = ::open("/dev/null", O_WRONLY);
+    if (fd >= 0)
+      ::dup2(fd, 2);
+    if (devnull >= 0)
+      ::dup2(devnull, 1);
+    auto dd = data_dir + "/b2";
+    ::execl(node_bin.c_str(), node_bin.c_str(), "--config", config.c_str(), "--node", "b2",
+            "--hold", "--data-dir", dd.c_str(), static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  return pid;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -311,24 +406,69 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print one JSON object");
   app.add_flag("--skip-baseline", skip_baseline, "do not run the bare-CAF baseline");
   app.add_flag("--baseline-only", baseline_only, "run only the bare-CAF baseline");
+  bool cross_node = false;
+  app.add_flag("--cross-node", cross_node,
+               "gateway here, risk and venue in a second process (config/bench-cluster.toml)");
   CLI11_PARSE(app, argc, argv);
   orders += orders % 2;
+  if (cross_node && app.count("--config") == 0)
+    config = "config/bench-cluster.toml";
+  if (data_dir.empty())
+    data_dir = (fs::temp_directory_path() / ("ordermesh-bench-" + std::to_string(::getpid()))).string();
+  fs::remove_all(data_dir);
+  fs::create_directories(data_dir);
+  pid_t peer_pid = -1;
+  if (cross_node) {
+    // Two free ports written into a copy of the cluster file.
+    std::ifstream in{config};
+    if (!in) {
+      std::cerr << "ordermesh-bench: cannot read " << config << "\n";
+      return 2;
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    auto text = buf.str();
+    for (auto [from, to] : {std::pair{"port = 7201", free_port()}, std::pair{"port = 7202", free_port()}}) {
+      auto i = text.find(from);
+      if (i == std::string::npos || to == 0) {
+        std::cerr << "ordermesh-bench: " << config << " must name ports 7201 and 7202\n";
+        return 2;
+      }
+      text.replace(i, std::string{from}.size(), "port = " + std::to_string(to));
+    }
+    config = data_dir + "/cluster.toml";
+    std::ofstream{config} << text;
+  }
 
   auto cfg = load_node_config(config);
   if (!cfg) {
     std::cerr << "ordermesh-bench: " << describe(cfg.error()) << "\n";
     return 2;
   }
+  if (cross_node) {
+    if (auto err = select_node(*cfg, "b1")) {
+      std::cerr << "ordermesh-bench: " << describe(err) << "\n";
+      return 2;
+    }
+    peer_pid = start_peer(config, data_dir);
+    if (peer_pid <= 0) {
+      std::cerr << "ordermesh-bench: cannot start ordermesh-node for b2\n";
+      return 2;
+    }
+  }
+  auto stop_peer = [&] {
+    if (peer_pid > 0) {
+      ::kill(peer_pid, SIGTERM);
+      ::waitpid(peer_pid, nullptr, 0);
+      peer_pid = -1;
+    }
+  };
   log::init(cfg->log);
   auto rd = load_refdata_file(cfg->node.refdata);
   if (!rd) {
     std::cerr << "ordermesh-bench: " << describe(rd.error()) << "\n";
     return 2;
   }
-  if (data_dir.empty())
-    data_dir = (fs::temp_directory_path() / ("ordermesh-bench-" + std::to_string(::getpid()))).string();
-  fs::remove_all(data_dir);
-  fs::create_directories(data_dir);
   auto db = store::open(store_options{data_dir + "/db"});
   auto bl_db = store::open(store_options{data_dir + "/baseline"});
   if (!db || !bl_db) {
@@ -340,6 +480,12 @@ int main(int argc, char** argv) {
                                              : std::max(1u, std::thread::hardware_concurrency());
   sys_cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
   sys_cfg.set("scheduler.policy", caf::atom("sharing"));
+  if (cross_node) {
+    sys_cfg.load<caf::io::middleman>();
+    sys_cfg.set("middleman.heartbeat-interval", caf::timespan{cfg->cluster.heartbeat_interval});
+    sys_cfg.set("middleman.connection-timeout", caf::timespan{cfg->cluster.connection_timeout});
+    sys_cfg.set("middleman.workers", size_t{0});
+  }
   register_desk_types(sys_cfg);
   nlohmann::json out;
   {
@@ -354,6 +500,18 @@ int main(int argc, char** argv) {
     auto refdata = std::make_shared<refdata_service>(*rd);
     auto root = spawn_desk(sys, desk_options{*cfg, refdata, *db, 1});
     caf::scoped_actor self{sys};
+    caf::actor agent;
+    if (cross_node) {
+      agent = spawn_node_agent(sys, node_agent_options{*cfg, 1, root, refdata});
+      auto me = cfg->cluster.find("b1");
+      auto port = sys.middleman().publish(caf::actor_cast<node_agent_actor>(agent), me->port,
+                                          me->host.c_str(), true);
+      if (!port) {
+        std::cerr << "ordermesh-bench: cannot listen: " << sys.render(port.error()) << "\n";
+        stop_peer();
+        return 3;
+      }
+    }
     // Ready: the gateway is registered and the risk actors restored.
     caf::actor gw;
     for (int tries = 0; tries < 500 && !gw; ++tries) {
@@ -368,7 +526,36 @@ int main(int argc, char** argv) {
       insts.push_back(*(*rd)->resolve(s));
     if (!gw) {
       std::cerr << "ordermesh-bench: no gateway\n";
+      stop_peer();
       return 3;
+    }
+    if (cross_node) {
+      // Ready when b2's risk shards (restored) and venue are in our directory.
+      bool ready = false;
+      for (int tries = 0; tries < 600 && !ready; ++tries) {
+        std::this_thread::sleep_for(50ms);
+        size_t ok = 0;
+        for (auto* inst : insts)
+          self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::risk},
+                        inst->id.value)
+            .receive(
+              [&](caf::actor& h) {
+                self->request(caf::actor_cast<risk_actor>(h), 2s, get_state_atom::value)
+                  .receive([&](bool r) { ok += r ? 1 : 0; }, [](caf::error&) {});
+              },
+              [](caf::error&) {});
+        bool venue = false;
+        self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::venue},
+                      std::string{"BENCHX"})
+          .receive([&](caf::actor&) { venue = true; }, [](caf::error&) {});
+        ready = venue && ok == insts.size();
+      }
+      if (!ready) {
+        std::cerr << "ordermesh-bench: node b2 did not join in 30 s (log: " << data_dir
+                  << "/b2.log)\n";
+        stop_peer();
+        return 3;
+      }
     }
     auto d = sys.spawn(driver, insts, gw, caf::actor_cast<caf::actor>(self), orders, rate, window);
     self->send(d, go_atom::value);
@@ -413,10 +600,32 @@ int main(int argc, char** argv) {
     stage("submit->filled", percentiles(res.to_filled));
     out["risk_round_trip"] = {{"p50_us", gs.risk_rtt_p50_us}, {"p99_us", gs.risk_rtt_p99_us}};
     out["risk_check_in_actor"] = {{"p50_us", gs.risk_check_p50_us}, {"p99_us", gs.risk_check_p99_us}};
+    if (cross_node) {
+      out["mode"] = "cross_node";
+      out["remote_messages_per_order"] = 6;
+      if (!skip_baseline) {
+        caf::actor peer_agent;
+        self->request(find_directory(sys), 1s, resolve_atom::value, std::string{"agent"},
+                      std::string{"b2"})
+          .receive([&](caf::actor& h) { peer_agent = h; }, [](caf::error&) {});
+        auto w = window ? window : 100;
+        auto rt = run_remote_baseline(sys, caf::actor_cast<node_agent_actor>(peer_agent), orders,
+                                      w);
+        out["baseline_orders_per_s"] = rt;
+        out["ratio"] = ops / rt;
+        out["baseline_shape"] = "bare-CAF remote request/response round trips, "
+                                + std::to_string(w) + " in flight";
+      }
+    }
     self->monitor(root);
     self->send_exit(root, caf::exit_reason::user_shutdown);
     self->receive([](caf::down_msg&) {}, caf::after(std::chrono::seconds(30)) >> [] {});
-    if (!skip_baseline) {
+    if (agent) {
+      sys.middleman().unpublish(agent, cfg->network.cluster_port);
+      self->send_exit(agent, caf::exit_reason::user_shutdown);
+    }
+    stop_peer();
+    if (!skip_baseline && !cross_node) {
       // The record the desk writes most: a filled order's snapshot.
       order_snapshot sample;
       sample.id = order_id::make(1, 1);
@@ -449,7 +658,12 @@ int main(int argc, char** argv) {
             << out["threads"] << " scheduler threads\n";
   std::cout << "  desk:     " << f(out["orders_per_s"]) << " orders/s (" << out["filled"]
             << " filled)\n";
-  if (out.contains("baseline_orders_per_s"))
+  if (out.contains("baseline_orders_per_s") && cross_node)
+    std::cout << "  baseline: " << f(out["baseline_orders_per_s"]) << " round trips/s ("
+              << out["baseline_shape"].get<std::string>() << "), ratio "
+              << f(out["ratio"].get<double>() * 100) << "% (an order is "
+              << out["remote_messages_per_order"] << " remote messages, a round trip 2)\n";
+  else if (out.contains("baseline_orders_per_s"))
     std::cout << "  baseline: " << f(out["baseline_orders_per_s"]) << " orders/s ("
               << out["baseline_shape"].get<std::string>() << "), ratio "
               << f(out["ratio"].get<double>() * 100) << "%\n";
