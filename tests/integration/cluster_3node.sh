@@ -61,9 +61,12 @@ for n in n1 n2 n3; do
 done
 wait_log "$WORK/n1.log" "node=n3 event=node_up" 30 || fail "n1 did not see n3 join"
 wait_log "$WORK/n1.log" "node=n2 event=node_up" 30 || fail "n1 did not see n2 join"
-# The demo on n3 starts once the gateway and all risk shards are reachable.
-sleep 3
-omj topology > "$WORK/topo1.json" || fail "omctl topology failed"
+# The demo on n3 starts once n1 sees every node: wait for order actors on n1.
+for _ in $(seq 1 120); do
+  omj topology > "$WORK/topo1.json" || fail "omctl topology failed"
+  [ "$(json "$WORK/topo1.json" "[c for n in j['nodes'] if n['id']=='n1' for c in n['tree']['children'] if c['name']=='orders'][0]['started'] > 200")" = True ] && break
+  sleep 0.5
+done
 python3 - "$WORK/topo1.json" <<'PY' || fail "topology while all nodes are up"
 import json, sys
 j = json.load(open(sys.argv[1]))

@@ -302,7 +302,12 @@ int main(int argc, char** argv) {
   // walks a list); one shared queue scales with one actor per order.
   sys_cfg.set("scheduler.policy", caf::atom("sharing"));
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));
-  if (cluster) {
+  // A single node with [network] cluster_port publishes its agent too, so
+  // omctl can watch it.
+  bool publish = cluster || cfg->network.cluster_port != 0;
+  std::string listen_host = cluster ? me->host : cfg->network.host;
+  uint16_t listen_port = cluster ? me->port : cfg->network.cluster_port;
+  if (publish) {
     sys_cfg.load<caf::io::middleman>();
     // Identical on every node (one file): a silent peer is dropped after
     // connection_timeout, which is what turns SIGSTOP into a node-down.
@@ -328,19 +333,21 @@ int main(int argc, char** argv) {
         for (auto& i : (*rd)->instruments())
           if (i.status != trading_status::inactive && place.risk_node(i.id.value) == me->id)
             ++local_risk;
+    }
+    if (publish) {
+      auto& id = cfg->node.id;
       agent = spawn_node_agent(sys, node_agent_options{*cfg, *inc, root, refdata});
-      auto port = sys.middleman().publish(caf::actor_cast<node_agent_actor>(agent), me->port,
-                                          me->host.c_str(), true);
+      auto port = sys.middleman().publish(caf::actor_cast<node_agent_actor>(agent), listen_port,
+                                          listen_host.c_str(), true);
       if (!port) {
-        std::cerr << "ordermesh-node: node " << me->id << " cannot listen on " << me->host << ":"
-                  << me->port << ": " << sys.render(port.error())
-                  << " (is another process using the port, or node " << me->id
+        std::cerr << "ordermesh-node: node " << id << " cannot listen on " << listen_host << ":"
+                  << listen_port << ": " << sys.render(port.error())
+                  << " (is another process using the port, or node " << id
                   << " already running?)\n";
-        lg->critical("node={} event=listen_failed host={} port={}", me->id, me->host, me->port);
+        lg->critical("node={} event=listen_failed host={} port={}", id, listen_host, listen_port);
         rc = 6;
       } else {
-        lg->info("node={} event=listening host={} port={} roles={}", me->id, me->host, *port,
-                 me->roles.size());
+        lg->info("node={} event=listening host={} port={}", id, listen_host, *port);
       }
     }
     // A node's own readiness: its risk shards restored, its gateway up.
@@ -438,8 +445,7 @@ int main(int argc, char** argv) {
       }
     }
     if (agent) {
-      if (me)
-        sys.middleman().unpublish(caf::actor_cast<caf::actor>(agent), me->port);
+      sys.middleman().unpublish(caf::actor_cast<caf::actor>(agent), listen_port);
       self->send_exit(agent, caf::exit_reason::user_shutdown);
     }
     self->monitor(root);
