@@ -642,11 +642,32 @@ caf::result<std::string> order_detail(agent_ptr self, const std::string& text) {
     [self, rp, id](caf::actor store) mutable {
       self->request(caf::actor_cast<store_actor>(store), 10s, load_order_atom::value, id)
         .then(
-          [self, rp](loaded_order& l) mutable {
+          [self, rp, store, id](loaded_order& l) mutable {
             auto j = order_json(l.snap, true);
             j["node"] = self->state.opts.cfg.node.id;
             j["fence"] = {{"incarnation", l.fence.incarnation}, {"sequence", l.fence.sequence}};
-            rp.deliver(j.dump());
+            // Its fills from the journal complete the history.
+            self->request(caf::actor_cast<store_actor>(store), 10s, load_fills_atom::value, id)
+              .then(
+                [rp, j](std::vector<fill_record>& fs) mutable {
+                  json arr = json::array();
+                  for (auto& f : fs)
+                    arr.push_back({{"exec_id", f.exec_id},
+                                   {"venue", f.venue.value},
+                                   {"qty", to_string(f.qty)},
+                                   {"px", to_string(f.px)},
+                                   {"fee", to_string(f.fee)},
+                                   {"liquidity", to_string(f.liq)},
+                                   {"venue_ns", f.venue_ns},
+                                   {"received_ns", f.received_ns},
+                                   {"late", f.late}});
+                  j["fills_journal"] = arr;
+                  rp.deliver(j.dump());
+                },
+                [rp, j](caf::error& e) mutable {
+                  j["fills_journal_error"] = describe(e);
+                  rp.deliver(j.dump());
+                });
           },
           [rp](caf::error& e) mutable { rp.deliver(e); });
     },

@@ -34,6 +34,7 @@ using order_atom = caf::atom_constant<caf::atom("om_order")>;
 using risk_atom = caf::atom_constant<caf::atom("om_risk")>;
 using venues_atom = caf::atom_constant<caf::atom("om_venues")>;
 using retry_atom = caf::atom_constant<caf::atom("om_retry")>;
+using load_fills_atom = caf::atom_constant<caf::atom("om_ldfills")>;
 
 /// Name under which a node's directory is in CAF's local registry.
 constexpr caf::atom_value directory_name = caf::atom("om_dir");

@@ -148,6 +148,18 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
         return std::move(r.error());
       return loaded_order{r->envelope.fence, std::move(r->record)};
     },
+    [self](load_fills_atom, order_id id) -> caf::result<std::vector<fill_record>> {
+      std::vector<fill_record> out;
+      auto err = self->state.db->scan<fill_record>(
+        table::journal, "", [&](std::string_view, stored<fill_record>& r) {
+          if (r.record.order == id)
+            out.push_back(std::move(r.record));
+          return true;
+        });
+      if (err)
+        return err;
+      return out;
+    },
     [self](load_open_atom, const instrument_id& inst,
            bool open_only) -> caf::result<std::vector<order_snapshot>> {
       std::vector<order_snapshot> out;

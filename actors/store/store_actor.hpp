@@ -64,6 +64,8 @@ using store_actor = caf::typed_actor<
   // non-terminal ones when the flag is set.
   caf::replies_to<load_open_atom, instrument_id, bool>::with<std::vector<order_snapshot>>,
   caf::replies_to<load_pos_atom, instrument_id>::with<std::vector<position_snapshot>>,
+  // An order's journaled fills, in journal order (operator queries: scans).
+  caf::replies_to<load_fills_atom, order_id>::with<std::vector<fill_record>>,
   caf::replies_to<next_inc_atom, std::string>::with<uint64_t>,
   caf::reacts_to<flush_atom>,
   // Fills journaled so far (sequence order), for post-trade queries.

@@ -140,8 +140,29 @@ assert "real_time/node_unreachable" in out, "no node_unreachable rejects during 
 acc = int(re.search(r"accepted\s+(\d+)", out).group(1))
 assert acc > 1000, acc
 PY
+omj orders --state filled > "$WORK/filled.json"
+OID=$(json "$WORK/filled.json" "[o['order_id'] for n in j['nodes'] for o in n.get('orders',[])][-1]")
+omj order "$OID" > "$WORK/order.json" || fail "omctl order $OID"
+python3 - "$WORK/order.json" <<'PY' || fail "omctl order: history incomplete"
+import json, sys
+from decimal import Decimal
+j = json.load(open(sys.argv[1]))
+assert j["status"] == "filled" and j["node"] == "n1", j
+stages = [s["stage"] for s in j["stages"]]
+assert stages[0] == "received" and "risk_checked" in stages and "venue_acked" in stages, stages
+fills = sum(Decimal(f["qty"]) for f in j["fills_journal"])
+assert fills == Decimal(j["cum_qty"]) > 0, (fills, j["cum_qty"])
+print("order", j["order_id"], "stages", len(stages), "fills", len(j["fills_journal"]))
+PY
+"$OMCTL" --node "127.0.0.1:$P3" order "$OID" > "$WORK/order_n3.txt" || fail "omctl order via n3"
+grep -q "^fills:" "$WORK/order_n3.txt" || fail "omctl order table"
 omj orders --state open > "$WORK/open.json"
 [ "$(json "$WORK/open.json" "sum(len(n.get('orders',[])) for n in j['nodes'])")" = 0 ] || fail "open orders left"
+
+omj kill-switch --strategy demo --operator it > "$WORK/kill.json" || fail "omctl kill-switch"
+[ "$(json "$WORK/kill.json" "[g['node'] for g in j['gateways'] if 'error' not in g]")" = "['n1']" ] || { cat "$WORK/kill.json"; fail "kill switch did not reach n1's gateway"; }
+omj kill-switch --strategy demo --resume > /dev/null || fail "omctl kill-switch --resume"
+wait_log "$WORK/n1.log" "kind=kill_switch" 5 || fail "kill switch not audited on n1"
 
 # -- 4. duplicate node id -------------------------------------------------------
 set +e

@@ -196,6 +196,14 @@ void render(const std::string& cmd, const json& j) {
       rows.push_back({str(l, "venue"), str(l, "venue_order_id"), str(l, "qty"), str(l, "cum_qty"),
                       str(l, "status"), str(l, "last_report_seq")});
     print_table({"  VENUE", "VENUE_ORDER_ID", "QTY", "CUM", "STATUS", "LAST_SEQ"}, rows);
+    std::cout << "fills:\n";
+    rows.clear();
+    if (j.contains("fills_journal"))
+      for (auto& f : j["fills_journal"])
+        rows.push_back({str(f, "exec_id"), str(f, "venue"), str(f, "qty"), str(f, "px"),
+                        str(f, "fee"), str(f, "liquidity"), str(f, "received_ns"),
+                        f.value("late", false) ? "late" : ""});
+    print_table({"  EXEC_ID", "VENUE", "QTY", "PX", "FEE", "LIQUIDITY", "RECEIVED_NS", ""}, rows);
     return;
   }
   if (cmd == "risk") {
