@@ -281,13 +281,16 @@ caf::behavior bl_order(caf::event_based_actor* self, uint64_t id, caf::actor db,
   }};
 }
 
+/// `remote_risk` / `remote_venue`: stand-ins in another process (cross-node
+/// baseline); local ones otherwise.
 double run_baseline(caf::actor_system& sys, std::shared_ptr<store> db, uint64_t n,
-                    const order_snapshot& sample) {
+                    const order_snapshot& sample, caf::actor remote_risk = {},
+                    caf::actor remote_venue = {}) {
   caf::scoped_actor self{sys};
   auto st = sys.spawn(bl_store, db, sample);
-  auto risk = sys.spawn(bl_peer);
+  auto risk = remote_risk ? remote_risk : sys.spawn(bl_peer);
   auto router = sys.spawn(bl_peer);
-  auto venue = sys.spawn(bl_venue);
+  auto venue = remote_venue ? remote_venue : sys.spawn(bl_venue);
   auto me = caf::actor_cast<caf::actor>(self);
   auto t0 = wall_ns();
   for (uint64_t i = 0; i < n; ++i)
@@ -295,8 +298,12 @@ double run_baseline(caf::actor_system& sys, std::shared_ptr<store> db, uint64_t 
   uint64_t done = 0;
   self->receive_while([&] { return done < n; })([&](bl_done, uint64_t, bool) { ++done; });
   auto secs = static_cast<double>(wall_ns() - t0) / 1e9;
-  for (auto& a : {st, risk, router, venue})
+  for (auto& a : {st, router})
     self->send_exit(a, caf::exit_reason::user_shutdown);
+  if (!remote_risk)
+    self->send_exit(risk, caf::exit_reason::user_shutdown);
+  if (!remote_venue)
+    self->send_exit(venue, caf::exit_reason::user_shutdown);
   return static_cast<double>(n) / secs;
 }
 
@@ -361,15 +368,17 @@ uint16_t free_port() {
   return port;
 }
 
-/// Starts `ordermesh-node --node b2` (next to this binary); returns its pid.
-pid_t start_peer(const std::string& config, const std::string& data_dir) {
+std::string exe_dir() {
   char self_path[4096];
   auto len = ::readlink("/proc/self/exe", self_path, sizeof self_path - 1);
   if (len <= 0)
-    return -1;
+    return ".";
   self_path[len] = 0;
-  auto node_bin = (fs::path{self_path}.parent_path() / "ordermesh-node").string();
-  auto log_path = data_dir + "/b2.log";
+  return fs::path{self_path}.parent_path().string();
+}
+
+/// Runs `argv` (argv[0] = program path) with stderr to `log_path`; its pid.
+pid_t spawn_process(std::vector<std::string> argv, const std::string& log_path) {
   auto pid = ::fork();
   if (pid == 0) {
     int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -378,12 +387,54 @@ pid_t start_peer(const std::string& config, const std::string& data_dir) {
       ::dup2(fd, 2);
     if (devnull >= 0)
       ::dup2(devnull, 1);
-    auto dd = data_dir + "/b2";
-    ::execl(node_bin.c_str(), node_bin.c_str(), "--config", config.c_str(), "--node", "b2",
-            "--hold", "--data-dir", dd.c_str(), static_cast<char*>(nullptr));
+    std::vector<char*> args;
+    for (auto& a : argv)
+      args.push_back(a.data());
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
     std::_Exit(127);
   }
   return pid;
+}
+
+/// Starts `ordermesh-node --node b2` (next to this binary); returns its pid.
+pid_t start_peer(const std::string& config, const std::string& data_dir) {
+  return spawn_process({exe_dir() + "/ordermesh-node", "--config", config, "--node", "b2",
+                        "--hold", "--data-dir", data_dir + "/b2"},
+                       data_dir + "/b2.log");
+}
+
+/// Peer process of the order-shaped remote baseline: the risk and venue
+/// stand-ins, published on two ports, until killed.
+int serve_baseline(uint16_t risk_port, uint16_t venue_port) {
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+  cfg.set("scheduler.max-threads", static_cast<size_t>(std::max(1u, std::thread::hardware_concurrency())));
+  cfg.set("middleman.workers", size_t{0});
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{cfg};
+  auto risk = sys.spawn(bl_peer);
+  auto venue = sys.spawn(bl_venue);
+  if (!sys.middleman().publish(risk, risk_port, "127.0.0.1", true)
+      || !sys.middleman().publish(venue, venue_port, "127.0.0.1", true)) {
+    std::cerr << "ordermesh-bench: baseline peer cannot listen\n";
+    std::_Exit(3);
+  }
+  std::cerr << "ordermesh-bench: baseline peer ready\n";
+  for (;;)
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+}
+
+/// Connects to a published actor, retrying while the peer starts.
+caf::actor connect_to(caf::actor_system& sys, uint16_t port) {
+  for (int i = 0; i < 200; ++i) {
+    auto h = sys.middleman().remote_actor("127.0.0.1", port);
+    if (h)
+      return *h;
+    std::this_thread::sleep_for(50ms);
+  }
+  return {};
 }
 
 } // namespace
@@ -407,9 +458,15 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-baseline", skip_baseline, "do not run the bare-CAF baseline");
   app.add_flag("--baseline-only", baseline_only, "run only the bare-CAF baseline");
   bool cross_node = false;
+  std::vector<uint16_t> serve_ports;
+  app.add_option("--serve-baseline", serve_ports,
+                 "internal: run the cross-node baseline's peer on RISK_PORT VENUE_PORT")
+    ->expected(2);
   app.add_flag("--cross-node", cross_node,
                "gateway here, risk and venue in a second process (config/bench-cluster.toml)");
   CLI11_PARSE(app, argc, argv);
+  if (serve_ports.size() == 2)
+    return serve_baseline(serve_ports[0], serve_ports[1]);
   orders += orders % 2;
   if (cross_node && app.count("--config") == 0)
     config = "config/bench-cluster.toml";
@@ -611,10 +668,36 @@ int main(int argc, char** argv) {
         auto w = window ? window : 100;
         auto rt = run_remote_baseline(sys, caf::actor_cast<node_agent_actor>(peer_agent), orders,
                                       w);
-        out["baseline_orders_per_s"] = rt;
-        out["ratio"] = ops / rt;
-        out["baseline_shape"] = "bare-CAF remote request/response round trips, "
-                                + std::to_string(w) + " in flight";
+        out["remote_round_trips_per_s"] = rt;
+        // Order-shaped: the single-node baseline with its risk and venue
+        // stand-ins in another process (5 remote messages per order, the
+        // order actor's handle crossing to the venue like the desk's).
+        auto rport = free_port(), vport = free_port();
+        auto bl_pid = spawn_process({exe_dir() + "/ordermesh-bench", "--serve-baseline",
+                                     std::to_string(rport), std::to_string(vport)},
+                                    data_dir + "/baseline-peer.log");
+        auto rrisk = connect_to(sys, rport);
+        auto rvenue = connect_to(sys, vport);
+        if (!rrisk || !rvenue) {
+          std::cerr << "ordermesh-bench: the baseline peer did not come up\n";
+        } else {
+          order_snapshot sample;
+          sample.id = order_id::make(1, 1);
+          sample.clordid = client_order_id{"123456"};
+          sample.strategy = strategy_id{"bench"};
+          sample.instrument = instrument_id{"AAPL.XNAS"};
+          sample.symbol_as_sent = "AAPL.XNAS";
+          sample.refdata_version = (*rd)->version();
+          auto bl = run_baseline(sys, *bl_db, orders, sample, rrisk, rvenue);
+          out["baseline_orders_per_s"] = bl;
+          out["ratio"] = ops / bl;
+          out["baseline_shape"] = "spawn + 15 messages (5 remote: risk ask/answer, venue order/ack/fill) "
+                                  "+ 4 batched RocksDB writes per order";
+        }
+        if (bl_pid > 0) {
+          ::kill(bl_pid, SIGKILL);
+          ::waitpid(bl_pid, nullptr, 0);
+        }
       }
     }
     self->monitor(root);
@@ -658,12 +741,10 @@ int main(int argc, char** argv) {
             << out["threads"] << " scheduler threads\n";
   std::cout << "  desk:     " << f(out["orders_per_s"]) << " orders/s (" << out["filled"]
             << " filled)\n";
-  if (out.contains("baseline_orders_per_s") && cross_node)
-    std::cout << "  baseline: " << f(out["baseline_orders_per_s"]) << " round trips/s ("
-              << out["baseline_shape"].get<std::string>() << "), ratio "
-              << f(out["ratio"].get<double>() * 100) << "% (an order is "
-              << out["remote_messages_per_order"] << " remote messages, a round trip 2)\n";
-  else if (out.contains("baseline_orders_per_s"))
+  if (out.contains("remote_round_trips_per_s"))
+    std::cout << "  remote:   " << f(out["remote_round_trips_per_s"])
+              << " bare-CAF request/response round trips/s between the two processes\n";
+  if (out.contains("baseline_orders_per_s"))
     std::cout << "  baseline: " << f(out["baseline_orders_per_s"]) << " orders/s ("
               << out["baseline_shape"].get<std::string>() << "), ratio "
               << f(out["ratio"].get<double>() * 100) << "%\n";
