@@ -299,6 +299,7 @@ json member_json(agent_ptr self, const peer* p) {
     j["rtt_us"] = 0;
     j["ups"] = 1;
     j["downs"] = 0;
+    j["agent_actor_id"] = self->id();
     return j;
   }
   j["id"] = p->cfg.id;

@@ -434,14 +434,32 @@ int main(int argc, char** argv) {
     if (rc == 0 && (cli.hold || !run_demo)) {
       std::cerr << "ordermesh-node: running; stop with SIGTERM/SIGINT\n";
       // Stopping by signal ends the process; state is durable in RocksDB.
-      for (;;) {
-        std::this_thread::sleep_for(250ms);
-        auto why = refusal(sys, agent);
-        if (!why.empty()) {
-          std::cerr << "ordermesh-node: refused by the cluster: " << why << "\n";
-          rc = 6;
-          break;
-        }
+      // The agent is this node's membership: if it dies the node cannot
+      // see the cluster any more, so the process fails fast (exit 7) and is
+      // restarted from its RocksDB like after a crash.
+      if (agent)
+        self->monitor(agent);
+      for (bool running = true; running;) {
+        self->receive(
+          [&](caf::down_msg& m) {
+            if (agent && m.source == agent.address()) {
+              std::cerr << "ordermesh-node: the node agent died (" << describe(m.reason)
+                        << "); stopping\n";
+              lg->critical("node={} event=agent_down reason={}", cfg->node.id,
+                           log::q(describe(m.reason)));
+              agent = nullptr;
+              rc = 7;
+              running = false;
+            }
+          },
+          caf::after(std::chrono::milliseconds(250)) >> [&] {
+            auto why = refusal(sys, agent);
+            if (!why.empty()) {
+              std::cerr << "ordermesh-node: refused by the cluster: " << why << "\n";
+              rc = 6;
+              running = false;
+            }
+          });
       }
     }
     if (agent) {

@@ -96,7 +96,8 @@ std::string node_line(const json& n) {
   if (n.value("state", "") == "up")
     s += "  uptime=" + fmt(n.value("uptime_s", 0.0)) + "s  clock_offset="
          + fmt(n.value("clock_offset_us", 0.0)) + "us  rtt=" + fmt(n.value("rtt_us", 0.0))
-         + "us  pid=" + str(n, "pid") + "  incarnation=" + str(n, "incarnation");
+         + "us  pid=" + str(n, "pid") + "  incarnation=" + str(n, "incarnation")
+         + (n.contains("agent_actor_id") ? "  agent=" + str(n, "agent_actor_id") : "");
   else if (n.contains("last_down_reason"))
     s += "  down " + fmt(n.value("since_s", 0.0)) + "s (" + str(n, "last_down_reason") + ")";
   if (n.contains("error"))
