@@ -313,32 +313,37 @@ double run_baseline(caf::actor_system& sys, std::shared_ptr<store> db, uint64_t 
 /// node's agent (a trivial handler) with `window` in flight, no timeouts.
 struct pinger_state {
   uint64_t n = 0, sent = 0, done = 0;
+  node_agent_actor peer;
+  caf::actor report_to;
 };
+
+using pinger_ptr = caf::stateful_actor<pinger_state>*;
+
+void ping_once(pinger_ptr p) {
+  ++p->state.sent;
+  p->request(p->state.peer, caf::infinite, ping_atom::value, int64_t{0}).then([p](int64_t) {
+    auto& st = p->state;
+    if (++st.done == st.n) {
+      p->send(st.report_to, bl_done::value, st.done, true);
+      p->quit();
+      return;
+    }
+    if (st.sent < st.n)
+      ping_once(p);
+  });
+}
 
 double run_remote_baseline(caf::actor_system& sys, const node_agent_actor& peer, uint64_t n,
                            uint64_t window) {
   caf::scoped_actor self{sys};
   auto me = caf::actor_cast<caf::actor>(self);
   auto t0 = wall_ns();
-  sys.spawn([peer, n, window, me](caf::stateful_actor<pinger_state>* p) -> caf::behavior {
+  sys.spawn([peer, n, window, me](pinger_ptr p) -> caf::behavior {
     p->state.n = n;
-    auto fire = std::make_shared<std::function<void()>>();
-    *fire = [p, peer, me, fire] {
-      ++p->state.sent;
-      p->request(peer, caf::infinite, ping_atom::value, int64_t{0})
-        .then([p, me, fire](int64_t) {
-          auto& st = p->state;
-          if (++st.done == st.n) {
-            p->send(me, bl_done::value, st.done, true);
-            p->quit();
-            return;
-          }
-          if (st.sent < st.n)
-            (*fire)();
-        });
-    };
+    p->state.peer = peer;
+    p->state.report_to = me;
     for (uint64_t i = 0; i < std::min(window, n); ++i)
-      (*fire)();
+      ping_once(p);
     return {[](int) {}};
   });
   self->receive([](bl_done, uint64_t, bool) {},
