@@ -723,6 +723,53 @@ CAF_TEST(after its risk actor is replaced an order reports fills to the new one)
   CAF_CHECK_EQUAL(ps[0].reserved_buy_qty, quantity::from_units(60));
 }
 
+CAF_TEST(working legs at a lost venue node rebind to the venue once it is back) {
+  submit(order("h-4", "AAPL", side::buy, 100, "228.50"));
+  // No risk shard yet: held; let it join so the order reaches the venue.
+  join_risk("AAPL");
+  auto started = wait(2);
+  CAF_REQUIRE_EQUAL(started.news.size(), 1u);
+  auto leg = started.news.front();
+  report(leg, venue_report_kind::ack, 0, "0", 0, 100);
+  drain();
+  // The venue's node returns as a new process: a new MOCK actor.
+  caf::scoped_actor venue2{sys};
+  caf::anon_send(find_directory(sys), register_atom::value, std::string{svc::venue},
+                 std::string{"MOCK"}, caf::actor_cast<caf::actor>(venue2));
+  // The node agent's notice, as it sends it: through the order supervisor.
+  caf::actor pool;
+  auto h = self->request(find_directory(sys), caf::infinite, resolve_atom::value,
+                         std::string{svc::orders}, std::string{});
+  sched.run();
+  h.receive([&](caf::actor& p) { pool = p; }, [&](caf::error& e) { CAF_FAIL(describe(e)); });
+  auto b = self->request(caf::actor_cast<sup::supervisor_actor>(pool), caf::infinite,
+                         sup::broadcast_atom::value,
+                         caf::make_message(venues_lost{{venue_id{"MOCK"}}}));
+  sched.run();
+  b.receive([&](uint64_t n) { CAF_CHECK_EQUAL(n, 1u); },
+            [&](caf::error& e) { CAF_FAIL(describe(e)); });
+  sched.advance_time(std::chrono::milliseconds(300));
+  sched.run();
+  venue_rebind rb;
+  bool got = false;
+  venue2->receive([&](venue_rebind& r) { rb = std::move(r); got = true; },
+                  caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_REQUIRE(got);
+  CAF_CHECK_EQUAL(rb.id, leg.id);
+  CAF_CHECK_EQUAL(rb.last_seq, 1u); // the ack it had applied
+  // A restarted venue lost its book: it answers canceled.
+  venue_report r;
+  r.kind = venue_report_kind::canceled;
+  r.id = leg.id;
+  r.leg = 0;
+  r.venue = venue_id{"MOCK"};
+  r.seq = 2;
+  r.leaves_qty = quantity{};
+  venue2->send(rb.reply_to, r);
+  auto end = drain();
+  CAF_CHECK_EQUAL(only(end, event_kind::canceled).id, leg.id);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 CAF_TEST_FIXTURE_SCOPE(cluster_reject_tests, reject_fixture)
