@@ -328,19 +328,33 @@ void start_order(gw_ptr self, order_snapshot s, const instrument& inst, const ca
       args->router = router;
       with_handle(self, svc::post_trade, "", [=](caf::actor pt) mutable {
         args->post_trade = pt;
-        with_handle(self, svc::orders, "", [=](caf::actor pool) {
-        auto& st = self->state;
-        timed_request<caf::actor>(
-          self, st.deadlines, st.deadline_armed, caf::actor_cast<sup::supervisor_actor>(pool), 5s,
-            [self, key](caf::actor h) {
-              ++self->state.stats.started;
-              // The order may already have bound itself, or even ended.
-              if (auto i = self->state.live.find(key);
-                  i != self->state.live.end() && !i->second.handle)
-                i->second.handle = h;
-            },
-            failed, sup::start_child_atom::value, caf::make_message(*args));
-        }, failed);
+        auto start = [=] {
+          with_handle(self, svc::orders, "", [=](caf::actor pool) {
+            auto& st = self->state;
+            timed_request<caf::actor>(
+              self, st.deadlines, st.deadline_armed, caf::actor_cast<sup::supervisor_actor>(pool),
+              5s,
+              [self, key](caf::actor h) {
+                ++self->state.stats.started;
+                // The order may already have bound itself, or even ended.
+                if (auto i = self->state.live.find(key);
+                    i != self->state.live.end() && !i->second.handle)
+                  i->second.handle = h;
+              },
+              failed, sup::start_child_atom::value, caf::make_message(*args));
+          }, failed);
+        };
+        if (!self->state.opts.cfg.cluster.enabled) {
+          start();
+          return;
+        }
+        // Cluster: remote venues reply through the node's relay.
+        with_handle(self, "venue_relay", "",
+                    [=](caf::actor relay) {
+                      args->venue_relay = relay;
+                      start();
+                    },
+                    [=](caf::error&) { start(); });
       }, failed);
     }, failed);
   }, failed);

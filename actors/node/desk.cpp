@@ -8,6 +8,7 @@
 #include "actors/router/router.hpp"
 #include "actors/store/store_actor.hpp"
 #include "actors/venue/sim_venue.hpp"
+#include "actors/venue/venue_relay.hpp"
 #include "runtime/cluster/placement.hpp"
 
 #include <caf/all.hpp>
@@ -131,6 +132,8 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
                          return spawn_router(s, cfg, seed);
                        })));
     top.push_back(spec("post-trade", fn([](auto& s) { return spawn_post_trade(s); })));
+    if (me)
+      top.push_back(spec("venue-relay", fn([](auto& s) { return spawn_venue_relay(s); })));
     top.push_back(orders);
     top.push_back(spec("gateway", fn([go](auto& s) { return spawn_gateway(s, go); })));
   }

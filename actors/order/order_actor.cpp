@@ -4,6 +4,7 @@
 #include "actors/directory/directory.hpp"
 #include "actors/post_trade/post_trade.hpp"
 #include "actors/risk/risk_actor.hpp"
+#include "actors/venue/venue_relay.hpp"
 #include "actors/router/router.hpp"
 #include "actors/store/store_actor.hpp"
 #include "runtime/log/log.hpp"
@@ -75,6 +76,7 @@ struct order_actor_state {
   // messages waiting while it is re-resolved.
   uint64_t risk_epoch = 0;
   bool risk_resolving = false;
+  bool relay_bound = false;
   std::vector<caf::message> risk_queue;
   std::shared_ptr<spdlog::logger> log = log::get("order");
 };
@@ -160,6 +162,20 @@ void to_risk(order_ptr self, T msg) {
                      to_string(st.snap.id), st.risk_queue.size(), log::q(describe(err)));
         st.risk_queue.clear();
       });
+}
+
+/// The reply_to for venue `v`: the node's relay for a venue on another node
+/// (bound to this order on first use), this actor for a local one.
+caf::actor reply_to_for(order_ptr self, const caf::actor& v) {
+  auto& st = self->state;
+  if (!st.args.venue_relay || !v || v.node() == self->node())
+    return caf::actor_cast<caf::actor>(self);
+  if (!st.relay_bound) {
+    st.relay_bound = true;
+    caf::anon_send(caf::actor_cast<venue_relay_actor>(st.args.venue_relay),
+                   relay_bind{st.snap.id, caf::actor_cast<caf::actor>(self)});
+  }
+  return st.args.venue_relay;
 }
 
 /// Tells risk what this order has traded so far (idempotent there).
@@ -277,7 +293,7 @@ void send_legs(order_ptr self) {
     caf::anon_send(caf::actor_cast<venue_actor>(leg.venue),
                venue_new_order{s.id, i, s.instrument, s.state.side, s.state.type, s.state.tif,
                                s.children[i].qty, s.state.limit_px,
-                               caf::actor_cast<caf::actor>(self), leg.sent_ns});
+                               reply_to_for(self, leg.venue), leg.sent_ns});
   }
   stamp(self, stage::sent_to_venue);
 }
@@ -597,7 +613,7 @@ void rebind(order_ptr self, uint32_t i, int attempt) {
         st.legs[i].venue = v;
         caf::anon_send(caf::actor_cast<venue_actor>(v),
                        venue_rebind{st.snap.id, i, st.snap.children[i].last_seq,
-                                    caf::actor_cast<caf::actor>(self)});
+                                    reply_to_for(self, v)});
       },
       [self, i, attempt](caf::error& err) {
         // The venue may still be starting (node restart), or its node is

@@ -38,13 +38,15 @@ struct order_start {
   caf::actor router;
   caf::actor store;
   caf::actor post_trade;
+  /// Where remote venues send this order's reports (null: to the order itself).
+  caf::actor venue_relay;
   uint64_t node_incarnation = 0;
   bool fault_injection = false;
   /// Restart of the node: load the snapshot from the store and carry on.
   bool recover = false;
 
   OM_FIELDS("om.order_start", order_start, snap, inst, strategy, gateway, risk, router, store,
-            post_trade, node_incarnation, fault_injection, recover)
+            post_trade, venue_relay, node_incarnation, fault_injection, recover)
 };
 
 struct order_cancel_cmd {

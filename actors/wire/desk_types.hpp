@@ -13,6 +13,7 @@
 #include "actors/store/store_actor.hpp"
 #include "actors/strategy/demo_strategy.hpp"
 #include "actors/venue/venue.hpp"
+#include "actors/venue/venue_relay.hpp"
 
 // X(type, "wire name")
 #define OM_DESK_WIRE_TYPES(X)                                   \
@@ -58,6 +59,7 @@
   X(om::demo_result, "om.demo_result")                          \
   X(om::member_hello, "om.member_hello")                        \
   X(om::venues_lost, "om.venues_lost")                          \
+  X(om::relay_bind, "om.relay_bind")                            \
   X(std::vector<om::order_snapshot>, "om.order_snapshots")      \
   X(std::vector<om::position_snapshot>, "om.position_snapshots") \
   X(std::vector<om::directory_entry>, "om.directory_entries")
