@@ -129,3 +129,61 @@ CAF_TEST(the subscriber hears local registrations but not imports) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+// -- venue relay -----------------------------------------------------------------
+
+#include "actors/venue/venue_relay.hpp"
+
+namespace {
+
+struct relay_fixture : test_coordinator_fixture<> {};
+
+venue_report report_for(order_id id, uint64_t seq) {
+  venue_report r;
+  r.kind = venue_report_kind::ack;
+  r.id = id;
+  r.venue = venue_id{"XSIM"};
+  r.seq = seq;
+  return r;
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(venue_relay_tests, relay_fixture)
+
+CAF_TEST(the relay forwards reports by order id until the order actor ends) {
+  auto relay = caf::actor_cast<venue_relay_actor>(spawn_venue_relay(sys));
+  sched.run();
+  std::vector<venue_report> got;
+  auto order = sys.spawn([&](caf::event_based_actor*) -> caf::behavior {
+    return {[&](venue_report& r) { got.push_back(r); }};
+  });
+  auto id = order_id::make(1, 42);
+  self->send(relay, relay_bind{id, order});
+  self->send(relay, report_for(id, 1));
+  self->send(relay, report_for(order_id::make(1, 43), 1)); // nobody bound: dropped
+  sched.run();
+  CAF_REQUIRE_EQUAL(got.size(), 1u);
+  CAF_CHECK_EQUAL(got[0].id, id);
+  // The order actor ends: its binding goes with it.
+  self->send_exit(order, caf::exit_reason::user_shutdown);
+  sched.run();
+  self->send(relay, report_for(id, 2));
+  sched.run();
+  CAF_CHECK_EQUAL(got.size(), 1u);
+  // A restarted order actor binds the same id again and gets the replay.
+  std::vector<venue_report> got2;
+  auto again = sys.spawn([&](caf::event_based_actor*) -> caf::behavior {
+    return {[&](venue_report& r) { got2.push_back(r); }};
+  });
+  self->send(relay, relay_bind{id, again});
+  self->send(relay, report_for(id, 2));
+  sched.run();
+  CAF_REQUIRE_EQUAL(got2.size(), 1u);
+  CAF_CHECK_EQUAL(got2[0].seq, 2u);
+  self->send_exit(again, caf::exit_reason::user_shutdown);
+  self->send_exit(relay, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
