@@ -18,7 +18,8 @@ const venue_section* route_table::venue(const venue_id& id) const {
 
 route_result route_table::route(const instrument& inst, const strategy_id& strategy,
                                 ord_type type, time_in_force tif, quantity qty,
-                                std::mt19937_64& rng) const {
+                                std::mt19937_64& rng,
+                                const std::unordered_set<std::string>* unavailable) const {
   const routing_rule* rule = nullptr;
   for (auto& r : rules_)
     if (r.instrument && *r.instrument == inst.id)
@@ -64,6 +65,10 @@ route_result route_table::route(const instrument& inst, const strategy_id& strat
     }
     if (dnt && std::find(dnt->begin(), dnt->end(), t.venue) != dnt->end()) {
       exclude(t.venue, "on the do-not-trade list of " + strategy.value);
+      continue;
+    }
+    if (unavailable && unavailable->count(t.venue.value) > 0) {
+      exclude(t.venue, "unavailable (down or its node is unreachable)");
       continue;
     }
     candidates.push_back(t);

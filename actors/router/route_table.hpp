@@ -13,6 +13,7 @@
 
 #include <random>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace om {
@@ -31,8 +32,11 @@ class route_table {
 public:
   explicit route_table(const node_config& cfg);
 
+  /// `unavailable`: venues known to be down (their node lost, or restarting);
+  /// they are skipped like a venue that cannot take the order.
   route_result route(const instrument& inst, const strategy_id& strategy, ord_type type,
-                     time_in_force tif, quantity qty, std::mt19937_64& rng) const;
+                     time_in_force tif, quantity qty, std::mt19937_64& rng,
+                     const std::unordered_set<std::string>* unavailable = nullptr) const;
 
   const std::vector<venue_section>& venues() const { return venues_; }
 

@@ -8,6 +8,7 @@
 
 #include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace om {
 
@@ -20,19 +21,40 @@ struct router_state {
   std::unique_ptr<route_table> table;
   std::mt19937_64 rng;
   std::unordered_map<std::string, caf::actor> venues; // live handles by venue id
+  // Venues seen down or unresolvable, and when: skipped while the mark is
+  // fresh (then tried again: a failed resolve marks them anew).
+  std::unordered_map<std::string, caf::actor_clock::time_point> down_since;
   std::shared_ptr<spdlog::logger> log = log::get("router");
 };
 
 using router_ptr = router_actor::stateful_pointer<router_state>;
 
+constexpr auto down_mark = std::chrono::seconds{1};
+
 void remember(router_ptr self, const std::string& venue, caf::actor h) {
   self->monitor(h);
   self->state.venues[venue] = std::move(h);
+  self->state.down_since.erase(venue);
+}
+
+void mark_down(router_ptr self, const std::string& venue) {
+  self->state.down_since[venue] = self->clock().now();
 }
 
 caf::result<route_reply> route(router_ptr self, const route_request& req) {
   auto& st = self->state;
-  auto r = st.table->route(req.inst, req.strategy, req.type, req.tif, req.qty, st.rng);
+  std::unordered_set<std::string> unavailable;
+  auto now = self->clock().now();
+  for (auto i = st.down_since.begin(); i != st.down_since.end();) {
+    if (now - i->second < down_mark) {
+      unavailable.insert(i->first);
+      ++i;
+    } else {
+      i = st.down_since.erase(i);
+    }
+  }
+  auto r = st.table->route(req.inst, req.strategy, req.type, req.tif, req.qty, st.rng,
+                           &unavailable);
   route_reply out;
   if (r.legs.empty()) {
     out.why = std::move(r.why);
@@ -70,6 +92,7 @@ caf::result<route_reply> route(router_ptr self, const route_request& req) {
             rp.deliver(std::move(*result));
         },
         [self, v, rp, pending, result](caf::error&) mutable {
+          mark_down(self, v);
           result->legs.clear();
           result->why = "venue " + v + " is unavailable";
           if (--*pending == 0)
@@ -86,8 +109,14 @@ router_actor::behavior_type router_impl(router_ptr self, node_config cfg, uint64
   register_self(self, svc::router, "");
   self->set_down_handler([self](caf::down_msg& m) {
     auto& vs = self->state.venues;
-    for (auto i = vs.begin(); i != vs.end();)
-      i = i->second.address() == m.source ? vs.erase(i) : std::next(i);
+    for (auto i = vs.begin(); i != vs.end();) {
+      if (i->second.address() == m.source) {
+        mark_down(self, i->first);
+        i = vs.erase(i);
+      } else {
+        ++i;
+      }
+    }
   });
   return {
     [self](const route_request& req) { return route(self, req); },

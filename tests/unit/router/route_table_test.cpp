@@ -4,6 +4,7 @@
 #include "actors/router/route_table.hpp"
 
 #include <map>
+#include <unordered_set>
 
 using namespace om;
 
@@ -76,6 +77,23 @@ CAF_TEST(capabilities and do not trade lists filter venues) {
                       quantity::from_units(100), rng);
     CAF_CHECK(nd.legs[0].venue.value != "DARK");
   }
+}
+
+CAF_TEST(venues known to be down are skipped while others can trade) {
+  route_table t{cfg()};
+  std::mt19937_64 rng{1};
+  std::unordered_set<std::string> down{"A"};
+  for (int i = 0; i < 200; ++i) {
+    auto r = t.route(eq("X"), strategy_id{"s"}, ord_type::limit, time_in_force::day,
+                     quantity::from_units(100), rng, &down);
+    CAF_REQUIRE_EQUAL(r.legs.size(), 1u);
+    CAF_CHECK(r.legs[0].venue.value != "A");
+  }
+  down = {"A", "B", "DARK"};
+  auto none = t.route(eq("X"), strategy_id{"s"}, ord_type::limit, time_in_force::day,
+                      quantity::from_units(100), rng, &down);
+  CAF_CHECK(none.legs.empty());
+  CAF_CHECK(none.why.find("A: unavailable (down or its node is unreachable)") != std::string::npos);
 }
 
 CAF_TEST(no route explains why) {
