@@ -318,7 +318,7 @@ void start_order(gw_ptr self, order_snapshot s, const instrument& inst, const ca
                              to_string(args->snap.id), log::q(describe(err)));
       return;
     }
-    caf::anon_send(caf::actor_cast<risk_actor>(args->risk), risk_release{args->snap.id});
+    caf::anon_send(caf::actor_cast<risk_actor>(args->risk), risk_release{args->snap.id, false, {}});
     reject(self, args->snap, reply_to, reject_code::persistence_failed,
            "cannot start the order: " + describe(err));
   };
@@ -661,7 +661,8 @@ gateway_stats stats(gw_ptr self) {
 }
 
 /// Node restart: every order that was not terminal gets its actor back.
-void recover_open_orders(gw_ptr self) {
+/// The store registers itself asynchronously at start: retry finding it.
+void recover_open_orders(gw_ptr self, int attempt = 0) {
   with_handle(
     self, svc::store, "",
     [self](caf::actor store) {
@@ -699,7 +700,11 @@ void recover_open_orders(gw_ptr self) {
             self->state.log->error("event=recovery_failed error={}", log::q(describe(err)));
           });
     },
-    [self](caf::error& err) {
+    [self, attempt](caf::error& err) {
+      if (attempt < 100) {
+        self->delayed_send(self, 50ms, load_open_atom::value, attempt + 1);
+        return;
+      }
       self->state.log->error("event=recovery_failed error={}", log::q(describe(err)));
     });
 }
@@ -764,6 +769,7 @@ gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
     },
     [self](flush_atom) { flush_idempotency(self); },
     [self](retry_atom) { retry_held(self); },
+    [self](load_open_atom, int attempt) { recover_open_orders(self, attempt); },
     [self](const inject_crash& c) {
       auto& st = self->state;
       if (!st.opts.fault_injection)

@@ -94,7 +94,9 @@ using gateway_actor = caf::typed_actor<
   // Internal: circuit breaker re-evaluation while open.
   caf::reacts_to<tick_atom>,
   // Internal: another try for orders held for an unreachable risk shard.
-  caf::reacts_to<retry_atom>>;
+  caf::reacts_to<retry_atom>,
+  // Internal: another try at finding the store for start-up recovery.
+  caf::reacts_to<load_open_atom, int>>;
 
 struct gateway_options {
   node_config cfg;

@@ -77,6 +77,7 @@ struct order_actor_state {
   uint64_t risk_epoch = 0;
   bool risk_resolving = false;
   bool relay_bound = false;
+  price last_fill_px; // of the last fill not yet reported to risk
   std::vector<caf::message> risk_queue;
   std::shared_ptr<spdlog::logger> log = log::get("order");
 };
@@ -198,7 +199,11 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
   if (!fills.empty())
     st.after_durable.emplace_back(seq, [self, fills] {
       auto& st = self->state;
-      sync_risk(self, fills.back().px);
+      // A finished order's last fill travels with its release.
+      if (!is_terminal(st.snap.state.status) || !all_legs_done(st.snap))
+        sync_risk(self, fills.back().px);
+      else
+        st.last_fill_px = fills.back().px;
       if (st.args.post_trade)
         for (auto& f : fills)
           caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade), f);
@@ -255,7 +260,13 @@ void maybe_finish(order_ptr self) {
     return;
   st.finished = true;
   auto& s = st.snap;
-  to_risk(self, risk_release{s.id});
+  risk_release rel{s.id, false, {}};
+  if (s.state.cum_qty.is_positive()) {
+    rel.has_fill = true;
+    rel.final_fill = risk_fill{s.id, s.strategy, s.state.side, s.state.cum_qty,
+                               order_value(s.state), st.last_fill_px};
+  }
+  to_risk(self, std::move(rel));
   if (st.args.post_trade)
     caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade), order_finished{s});
   if (st.args.gateway)

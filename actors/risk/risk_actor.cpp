@@ -43,6 +43,7 @@ struct risk_state {
   size_t next_source = 0;
   std::vector<order_snapshot> loaded;
   uint32_t attempts = 0;
+  uint32_t store_attempts = 0;
   // Fills and releases that arrive while restoring, applied afterwards.
   std::vector<risk_fill> early_fills;
   std::vector<risk_release> early_releases;
@@ -141,6 +142,8 @@ void on_release(risk_ptr self, const risk_release& r) {
     st.early_releases.push_back(r);
     return;
   }
+  if (r.has_fill)
+    on_fill(self, r.final_fill);
   auto i = st.reservations.find(r.id.value);
   if (i == st.reservations.end())
     return; // already released: releases are idempotent
@@ -261,28 +264,41 @@ void restore(risk_ptr self) {
       [self](caf::error& err) { self->quit(err); });
 }
 
+/// This node's store (positions are persisted there); it registers itself
+/// asynchronously at start, so a miss is retried for a few seconds before
+/// the actor settles for memory-only positions.
+void find_store(risk_ptr self) {
+  auto& st = self->state;
+  auto dir = find_directory(self->system());
+  if (!dir) {
+    st.ready = true;
+    return;
+  }
+  self->request(dir, 5s, resolve_atom::value, std::string{svc::store}, std::string{})
+    .then(
+      [self](caf::actor s) {
+        self->state.store = caf::actor_cast<store_actor>(s);
+        restore(self);
+      },
+      [self](caf::error& err) {
+        auto& st = self->state;
+        if (++st.store_attempts < 100) {
+          self->delayed_send(self, 50ms, retry_atom::value);
+          return;
+        }
+        st.log->error("instrument={} event=no_store error={} positions=memory_only",
+                      st.book->inst().id.value, log::q(describe(err)));
+        st.ready = true;
+      });
+}
+
 risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section limits,
                                     std::vector<std::string> sources) {
   auto& st = self->state;
   st.sources = std::move(sources);
   st.book = std::make_unique<risk_book>(std::move(inst), limits);
   register_self(self, svc::risk, st.book->inst().id.value);
-  if (auto dir = find_directory(self->system())) {
-    self->request(dir, 30s, resolve_atom::value, std::string{svc::store}, std::string{})
-      .then(
-        [self](caf::actor s) {
-          self->state.store = caf::actor_cast<store_actor>(s);
-          restore(self);
-        },
-        [self](caf::error& err) {
-          // No store on this node: positions live in memory only.
-          self->state.log->warn("instrument={} event=no_store error={}",
-                                self->state.book->inst().id.value, log::q(describe(err)));
-          self->state.ready = true;
-        });
-  } else {
-    st.ready = true;
-  }
+  find_store(self);
   return {
     [self](const risk_check_request& req) { return check(self, req); },
     [self](const risk_amend_request& req) { return amend(self, req); },
@@ -297,7 +313,12 @@ risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section
     },
     [self](positions_atom) { return self->state.book->all(); },
     [self](get_state_atom) { return self->state.ready; },
-    [self](retry_atom) { load_sources(self); },
+    [self](retry_atom) {
+      if (!self->state.store && !self->state.ready)
+        find_store(self);
+      else
+        load_sources(self);
+    },
   };
 }
 

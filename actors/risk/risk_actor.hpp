@@ -66,10 +66,14 @@ struct risk_fill {
 /// Money value of an order's exact fill value (price raw * qty raw).
 money order_value(const order_state& s);
 
+/// The order ended: its reservation goes. A finished order that traded
+/// carries its final cumulative fill too (one message instead of two).
 struct risk_release {
   order_id id;
+  bool has_fill = false;
+  risk_fill final_fill;
 
-  OM_FIELDS("om.risk_release", risk_release, id)
+  OM_FIELDS("om.risk_release", risk_release, id, has_fill, final_fill)
 };
 
 using risk_actor = caf::typed_actor<
