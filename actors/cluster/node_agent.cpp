@@ -138,6 +138,11 @@ void mark_up(agent_ptr self, peer& p, const member_hello& h) {
     self->monitor(p.agent);
     st.log->info("node={} event=node_up incarnation={} pid={} entries={} ups={}", p.cfg.id,
                  h.incarnation, h.pid, h.entries.size(), p.ups);
+    // Our hello may have gone out before we knew our own entries (the
+    // directory listing is asynchronous): push what we host now, so the
+    // peer's view never depends on that ordering.
+    for (auto& [_, e] : st.local)
+      self->send(p.agent, export_atom::value, exported(self, e));
   }
   for (auto e : h.entries) {
     e.node = p.cfg.id;
@@ -677,6 +682,9 @@ caf::result<std::string> order_detail(agent_ptr self, const std::string& text) {
 }
 
 caf::result<std::string> risk_view(agent_ptr self, const std::string& symbol) {
+  if (!self->state.dir)
+    return make_error(errc::not_found, "node " + self->state.opts.cfg.node.id
+                                         + " is still starting (no directory yet)");
   auto set = self->state.opts.refdata->current();
   auto inst = set->resolve(symbol);
   if (!inst)
@@ -728,6 +736,9 @@ caf::result<std::string> risk_view(agent_ptr self, const std::string& symbol) {
 }
 
 caf::result<std::string> venues_view(agent_ptr self) {
+  if (!self->state.dir)
+    return make_error(errc::not_found, "node " + self->state.opts.cfg.node.id
+                                         + " is still starting (no directory yet)");
   auto rp = self->make_response_promise<std::string>();
   auto& st = self->state;
   auto cfg_venues = st.opts.cfg.venues;
@@ -778,6 +789,9 @@ caf::result<std::string> venues_view(agent_ptr self) {
 }
 
 caf::result<std::string> kill(agent_ptr self, const kill_switch& k) {
+  if (!self->state.dir)
+    return make_error(errc::not_found, "node " + self->state.opts.cfg.node.id
+                                         + " is still starting (no directory yet)");
   auto rp = self->make_response_promise<std::string>();
   auto& st = self->state;
   self->request(st.dir, 2s, list_atom::value, std::string{svc::gateway})
@@ -833,9 +847,10 @@ node_agent_actor::behavior_type agent_impl(agent_ptr self, node_agent_options op
       if (p.agent && p.agent.address() == m.source)
         mark_down(self, p, describe(m.reason));
   });
+  // The directory starts asynchronously with the desk: the tick keeps
+  // looking for it (and for a successor if it restarts), peers or not.
   refresh_directory(self);
-  if (!st.peers.empty())
-    self->send(self, tick_atom::value);
+  self->send(self, tick_atom::value);
   return {
     [self](member_hello& h) -> caf::result<member_hello> {
       auto& st = self->state;
@@ -860,8 +875,11 @@ node_agent_actor::behavior_type agent_impl(agent_ptr self, node_agent_options op
     },
     [self](export_atom, directory_entry& e) {
       auto& st = self->state;
+      // From any known peer, even one whose hello answer is still on its
+      // way (its exports can overtake it); a dead handle is dropped by the
+      // directory's monitor.
       auto i = st.peers.find(e.node);
-      if (i == st.peers.end() || i->second.state != peer_state::up)
+      if (i == st.peers.end())
         return;
       i->second.entries[{e.kind, e.key}] = e;
       if (st.dir)
