@@ -63,7 +63,7 @@ wait_log "$WORK/n1.log" "node=n3 event=node_up" 30 || fail "n1 did not see n3 jo
 wait_log "$WORK/n1.log" "node=n2 event=node_up" 30 || fail "n1 did not see n2 join"
 # The demo on n3 starts once n1 sees every node: wait for order actors on n1.
 for _ in $(seq 1 120); do
-  omj topology > "$WORK/topo1.json" || fail "omctl topology failed"
+  omj topology --orders > "$WORK/topo1.json" || fail "omctl topology failed"
   [ "$(json "$WORK/topo1.json" "[c for n in j['nodes'] if n['id']=='n1' for c in n['tree']['children'] if c['name']=='orders'][0]['started'] > 200")" = True ] && break
   sleep 0.5
 done
@@ -87,6 +87,11 @@ assert len(risk["children"]) == 35, len(risk["children"])  # every active instru
 assert all(c["state"] == "running" for c in risk["children"])
 pool = [c for c in nodes["n1"]["tree"]["children"] if c["name"] == "orders"][0]
 assert pool["started"] > 0, pool   # orders flowing through n1's order actors
+# --orders: each live order actor listed (or counted unanswered if it ended meanwhile)
+listed = len(pool["orders"]) + pool["by_state"].get("unanswered", 0)
+assert listed == pool["live"], (listed, pool["live"])
+assert sum(v for k, v in pool["by_state"].items() if k != "unanswered") == len(pool["orders"])
+assert all(o["order_id"].startswith("O1-") and o["instrument"] for o in pool["orders"])
 assert abs(nodes["n2"]["clock_offset_us"]) < 1e6
 print("topology: 3 nodes up; n1 order actors started", pool["started"], "live", pool["live"], pool["by_state"])
 PY
