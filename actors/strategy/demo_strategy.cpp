@@ -288,6 +288,19 @@ caf::actor spawn_demo_strategy(caf::actor_system& sys, demo_options opts) {
       return {};
     }
     st.start_ns = mono_ns();
+    // The gateway may sit on another node: if it (or its node) goes down,
+    // no more events come; stop sending and report what is still open
+    // (those orders are durable on the gateway's node and end there).
+    self->monitor(opts.gateway);
+    self->set_down_handler([self](caf::down_msg& m) {
+      auto& st = self->state;
+      if (m.source != st.opts.gateway.address() || st.reported)
+        return;
+      st.result.gateway_lost = true;
+      st.log->error("strategy={} event=gateway_lost reason={} sent={}", st.opts.cfg.strategy,
+                    log::q(describe(m.reason)), st.result.sent);
+      self->send(self, give_up_atom::value);
+    });
     self->send(self, send_tick_atom::value);
     return {
       [self](send_tick_atom) { on_tick(self, self->state); },
@@ -308,6 +321,7 @@ caf::actor spawn_demo_strategy(caf::actor_system& sys, demo_options opts) {
         auto& st = self->state;
         if (st.reported)
           return;
+        st.winding_down = true;
         for (auto& [id, t] : st.orders)
           if (!t.terminal) {
             ++st.result.open_at_end;

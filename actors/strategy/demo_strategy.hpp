@@ -34,13 +34,15 @@ struct demo_result {
   uint64_t overfills = 0;             // cum qty above order qty: must stay 0
   uint64_t rejects_without_reason = 0; // must stay 0
   uint64_t open_at_end = 0;           // not terminal when the demo gave up
+  bool gateway_lost = false;          // its gateway (or the gateway's node) went down
   std::map<std::string, uint64_t> final_states;
   std::map<std::string, uint64_t> rejects; // "stage/code" -> count
   int64_t elapsed_ns = 0;
 
   OM_FIELDS("om.demo_result", demo_result, sent, bad_sent, events, accepted, duplicates, fills,
             late_fills, cancels_sent, amends_sent, replaced, cancel_rejected, replace_rejected,
-            overfills, rejects_without_reason, open_at_end, final_states, rejects, elapsed_ns)
+            overfills, rejects_without_reason, open_at_end, gateway_lost, final_states, rejects,
+            elapsed_ns)
 };
 
 struct demo_options {

@@ -152,6 +152,7 @@ nlohmann::json to_json(const demo_result& d, const gateway_stats& g, const post_
   j["overfills"] = d.overfills;
   j["rejects_without_reason"] = d.rejects_without_reason;
   j["open_at_end"] = d.open_at_end;
+  j["gateway_lost"] = d.gateway_lost;
   j["cancels_sent"] = d.cancels_sent;
   j["amends_sent"] = d.amends_sent;
   j["replaced"] = d.replaced;
@@ -213,6 +214,8 @@ void print_summary(const demo_result& d, const gateway_stats& g, const post_trad
                               : 0.0)
       << " us\n";
   o << "supervisor restarts " << restarts << "\n";
+  if (d.gateway_lost)
+    o << "GATEWAY LOST       the gateway went down during the run; open orders end on its node\n";
   o << "invariants         overfills " << d.overfills << ", rejects without reason "
     << d.rejects_without_reason << ", orders not terminal " << d.open_at_end << "\n";
 }

@@ -788,3 +788,50 @@ CAF_TEST(an order for an unreachable risk shard is rejected at once naming the n
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+// -- a strategy whose gateway goes away -------------------------------------------
+
+#include "actors/strategy/demo_strategy.hpp"
+
+namespace {
+
+struct strategy_fixture : test_coordinator_fixture<> {};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(strategy_tests, strategy_fixture)
+
+CAF_TEST(a strategy whose gateway goes down stops and reports its open orders) {
+  auto rd = load_refdata_file(std::string{OM_SOURCE_DIR} + "/config/refdata.toml");
+  CAF_REQUIRE(rd);
+  // Stands in for a gateway on another node: takes orders, never answers.
+  auto gateway = sys.spawn([]() -> caf::behavior { return {[](const submit_order&) {}}; });
+  demo_options o;
+  o.cfg.orders = 1000;
+  o.cfg.rate = 1000;
+  o.refdata = *rd;
+  o.gateway = gateway;
+  o.report_to = caf::actor_cast<caf::actor>(self);
+  spawn_demo_strategy(sys, o);
+  sched.run();
+  for (int i = 0; i < 20; ++i) { // 20 ms of sending
+    sched.advance_time(std::chrono::milliseconds{1});
+    sched.run();
+  }
+  self->send_exit(gateway, caf::exit_reason::remote_link_unreachable);
+  sched.run();
+  demo_result r;
+  bool got = false;
+  self->receive([&](demo_result& x) { r = std::move(x); got = true; },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_REQUIRE(got);
+  CAF_CHECK(r.gateway_lost);
+  CAF_CHECK(r.sent > 0);
+  CAF_CHECK(r.sent < 1000); // stopped sending at once
+  // Nothing was answered: every tracked order is open (deliberately bad
+  // ones without a key to track them are not counted).
+  CAF_CHECK(r.open_at_end >= r.sent - r.bad_sent);
+  CAF_CHECK(r.open_at_end <= r.sent);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
