@@ -443,6 +443,13 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
           [self, s, inst, reply_to, risk, x, since](caf::error& err) mutable {
             auto& st = self->state;
             bool timeout = err == caf::sec::request_timeout;
+            bool trades_on = timeout
+                             && st.opts.cfg.gateway.on_risk_timeout
+                                  == risk_timeout_policy::bypass_and_flag;
+            // The check may have reserved (late, or just before its node
+            // went away): an order that will not trade gives that back.
+            if (!trades_on)
+              caf::anon_send(caf::actor_cast<risk_actor>(risk), risk_release{s.id, false, {}});
             if (!timeout && st.opts.cfg.cluster.enabled) {
               // The risk actor's node went away under the request.
               risk_unreachable(self, std::move(s), inst, x, err, since);

@@ -22,6 +22,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
+/// After a rebuild: when to look again at the orders it found open.
+constexpr auto reconcile_delay = 2s;
+
 
 struct reservation {
   strategy_id strategy;
@@ -29,6 +32,7 @@ struct reservation {
   quantity remaining;
   quantity applied_qty; // fills applied for this order
   money applied_value;
+  bool from_rebuild = false; // found open by the rebuild: reconciled once
 };
 
 struct risk_state {
@@ -181,7 +185,7 @@ void rebuild(risk_ptr self, std::vector<order_snapshot>& orders) {
     if (s.status == ord_status::pending_replace && s.pending_qty - s.cum_qty > left)
       left = s.pending_qty - s.cum_qty;
     (s.side == side::buy ? p.reserved_buy_qty : p.reserved_sell_qty) += left;
-    st.reservations[o.id.value] = reservation{o.strategy, s.side, left, s.cum_qty, value};
+    st.reservations[o.id.value] = reservation{o.strategy, s.side, left, s.cum_qty, value, true};
   }
   // Reference price: the average price of the latest order that traded
   // (the last trade price is not stored), so collars stay near the market.
@@ -208,6 +212,58 @@ void rebuild(risk_ptr self, std::vector<order_snapshot>& orders) {
     on_release(self, r);
   st.early_fills.clear();
   st.early_releases.clear();
+  // An order found open here may end before its gateway node knows this
+  // actor, and then its release has nowhere to go. Look again once the
+  // directories have caught up.
+  if (!st.reservations.empty())
+    self->delayed_send(self, reconcile_delay, reconcile_atom::value);
+}
+
+/// Replays the durable state of the orders the rebuild found open: their
+/// cumulative fills (idempotent) and, for those that ended meanwhile, the
+/// release that may have been lost.
+void reconcile(risk_ptr self) {
+  auto& st = self->state;
+  auto inst = st.book->inst().id;
+  auto dir = find_directory(self->system());
+  if (!dir)
+    return;
+  for (auto& key : st.sources) {
+    self->request(dir, 5s, resolve_atom::value, std::string{svc::store}, key)
+      .then(
+        [self, inst, key](caf::actor s) {
+          self->request(caf::actor_cast<store_actor>(s), 60s, load_open_atom::value, inst, false)
+            .then(
+              [self](std::vector<order_snapshot>& orders) {
+                auto& st = self->state;
+                size_t ended = 0;
+                for (auto& o : orders) {
+                  auto i = st.reservations.find(o.id.value);
+                  if (i == st.reservations.end() || !i->second.from_rebuild)
+                    continue;
+                  i->second.from_rebuild = false;
+                  if (o.state.cum_qty.is_positive())
+                    on_fill(self, risk_fill{o.id, o.strategy, o.state.side, o.state.cum_qty,
+                                            order_value(o.state), o.state.avg_px()});
+                  if (is_terminal(o.state.status)) {
+                    ++ended;
+                    on_release(self, risk_release{o.id, false, {}});
+                  }
+                }
+                st.log->info("instrument={} event=reconciled ended_meanwhile={}",
+                             st.book->inst().id.value, ended);
+              },
+              [self, key](caf::error& err) {
+                self->state.log->warn("instrument={} event=reconcile_failed source={} error={}",
+                                      self->state.book->inst().id.value, key,
+                                      log::q(describe(err)));
+              });
+        },
+        [self, key](caf::error& err) {
+          self->state.log->warn("instrument={} event=reconcile_failed source={} error={}",
+                                self->state.book->inst().id.value, key, log::q(describe(err)));
+        });
+  }
 }
 
 /// Loads the instrument's orders from the next order source; retries a
@@ -313,6 +369,7 @@ risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section
     },
     [self](positions_atom) { return self->state.book->all(); },
     [self](get_state_atom) { return self->state.ready; },
+    [self](reconcile_atom) { reconcile(self); },
     [self](retry_atom) {
       if (!self->state.store && !self->state.ready)
         find_store(self);

@@ -86,7 +86,9 @@ using risk_actor = caf::typed_actor<
   // Readiness: true once positions and reservations are restored.
   caf::replies_to<get_state_atom>::with<bool>,
   // Internal: next attempt to reach an order source while restoring.
-  caf::reacts_to<retry_atom>>;
+  caf::reacts_to<retry_atom>,
+  // Internal: second look at the orders the rebuild found open.
+  caf::reacts_to<reconcile_atom>>;
 
 /// Spawns the risk actor of `inst`; it registers as (svc::risk, inst.id).
 /// It rebuilds from the orders in the stores registered in the directory

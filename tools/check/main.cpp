@@ -150,7 +150,12 @@ int main(int argc, char** argv) {
     }
     if (open_leaves.count(key) == 0
         && (r.record.reserved_buy_qty.is_positive() || r.record.reserved_sell_qty.is_positive()))
+    {
       ++stale_reservations;
+      std::cerr << "stale reservation " << r.record.instrument.value << "/"
+                << r.record.strategy.value << ": buy " << to_string(r.record.reserved_buy_qty)
+                << ", sell " << to_string(r.record.reserved_sell_qty) << "\n";
+    }
     return true;
   });
   if (err) {
