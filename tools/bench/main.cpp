@@ -402,6 +402,27 @@ pid_t spawn_process(std::vector<std::string> argv, const std::string& log_path) 
   return pid;
 }
 
+/// Stops a process this bench started (by pid) and reaps it; pid becomes -1.
+void stop_process(pid_t& pid, int sig) {
+  if (pid <= 0)
+    return;
+  ::kill(pid, sig);
+  ::waitpid(pid, nullptr, 0);
+  pid = -1;
+}
+
+/// The order record the baselines write (an order snapshot like the desk's).
+order_snapshot baseline_sample(const std::string& refdata_version) {
+  order_snapshot s;
+  s.id = order_id::make(1, 1);
+  s.clordid = client_order_id{"123456"};
+  s.strategy = strategy_id{"bench"};
+  s.instrument = instrument_id{"AAPL.XNAS"};
+  s.symbol_as_sent = "AAPL.XNAS";
+  s.refdata_version = refdata_version;
+  return s;
+}
+
 /// Starts `ordermesh-node --node b2` (next to this binary); returns its pid.
 pid_t start_peer(const std::string& config, const std::string& data_dir) {
   return spawn_process({exe_dir() + "/ordermesh-node", "--config", config, "--node", "b2",
@@ -518,13 +539,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto stop_peer = [&] {
-    if (peer_pid > 0) {
-      ::kill(peer_pid, SIGTERM);
-      ::waitpid(peer_pid, nullptr, 0);
-      peer_pid = -1;
-    }
-  };
+  auto stop_peer = [&] { stop_process(peer_pid, SIGTERM); };
   log::init(cfg->log);
   auto rd = load_refdata_file(cfg->node.refdata);
   if (!rd) {
@@ -686,23 +701,14 @@ int main(int argc, char** argv) {
         if (!rrisk || !rvenue) {
           std::cerr << "ordermesh-bench: the baseline peer did not come up\n";
         } else {
-          order_snapshot sample;
-          sample.id = order_id::make(1, 1);
-          sample.clordid = client_order_id{"123456"};
-          sample.strategy = strategy_id{"bench"};
-          sample.instrument = instrument_id{"AAPL.XNAS"};
-          sample.symbol_as_sent = "AAPL.XNAS";
-          sample.refdata_version = (*rd)->version();
-          auto bl = run_baseline(sys, *bl_db, orders, sample, rrisk, rvenue);
+          auto bl = run_baseline(sys, *bl_db, orders, baseline_sample((*rd)->version()), rrisk,
+                                 rvenue);
           out["baseline_orders_per_s"] = bl;
           out["ratio"] = ops / bl;
           out["baseline_shape"] = "spawn + 15 messages (5 remote: risk ask/answer, venue order/ack/fill) "
                                   "+ 4 batched RocksDB writes per order";
         }
-        if (bl_pid > 0) {
-          ::kill(bl_pid, SIGKILL);
-          ::waitpid(bl_pid, nullptr, 0);
-        }
+        stop_process(bl_pid, SIGKILL);
       }
     }
     self->monitor(root);
@@ -715,13 +721,7 @@ int main(int argc, char** argv) {
     stop_peer();
     if (!skip_baseline && !cross_node) {
       // The record the desk writes most: a filled order's snapshot.
-      order_snapshot sample;
-      sample.id = order_id::make(1, 1);
-      sample.clordid = client_order_id{"123456"};
-      sample.strategy = strategy_id{"bench"};
-      sample.instrument = instrument_id{"AAPL.XNAS"};
-      sample.symbol_as_sent = "AAPL.XNAS";
-      sample.refdata_version = (*rd)->version();
+      auto sample = baseline_sample((*rd)->version());
       sample.children.push_back(child_order{venue_id{"BENCHX"}, "BENCHX-1", quantity::from_units(100),
                                             quantity::from_units(100), ord_status::filled, 3});
       auto bl = run_baseline(sys, *bl_db, orders, sample);

@@ -3,14 +3,13 @@
 
 #include "runtime/cluster/placement.hpp"
 #include "runtime/config/config.hpp"
+#include "tests/unit/config/refused.hpp"
 
-#include <cstdio>
-#include <fstream>
 #include <map>
 #include <set>
-#include <unistd.h>
 
 using namespace om;
+using om::test::expect_refused;
 
 namespace {
 
@@ -38,30 +37,6 @@ id = "b"
 port = 7002
 roles = ["risk", "venue"]
 )";
-
-struct tmp_file {
-  std::string path;
-  explicit tmp_file(const std::string& text) {
-    static int n = 0;
-    path = "/tmp/om_cluster_test_" + std::to_string(::getpid()) + "_" + std::to_string(++n)
-           + ".toml";
-    std::ofstream{path} << text;
-  }
-  ~tmp_file() { std::remove(path.c_str()); }
-};
-
-void expect_refused(const std::string& text, const std::string& key_and_reason) {
-  tmp_file f{text};
-  auto r = load_node_config(f.path);
-  if (r) {
-    CAF_ERROR("accepted bad cluster config; expected '" << key_and_reason << "'");
-    return;
-  }
-  CAF_CHECK_EQUAL(code_of(r.error()), errc::config_invalid);
-  auto d = detail_of(r.error());
-  if (d.find(key_and_reason) == std::string::npos)
-    CAF_ERROR("error '" << d << "' does not name '" << key_and_reason << "'");
-}
 
 } // namespace
 

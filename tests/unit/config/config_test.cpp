@@ -2,12 +2,15 @@
 #include <caf/test/unit_test.hpp>
 
 #include "runtime/config/config.hpp"
+#include "tests/unit/config/refused.hpp"
 
 #include <cstdio>
 #include <fstream>
 #include <unistd.h>
 
 using namespace om;
+using om::test::expect_refused;
+using om::test::tmp_file;
 
 namespace {
 
@@ -25,30 +28,6 @@ daily_loss_limit = "100"
 max_orders_per_second = 10
 price_collar_bps = "50"
 )";
-
-struct tmp_file {
-  std::string path;
-  explicit tmp_file(const std::string& text) {
-    static int n = 0;
-    path = "/tmp/om_config_test_" + std::to_string(::getpid()) + "_" + std::to_string(++n)
-           + ".toml";
-    std::ofstream{path} << text;
-  }
-  ~tmp_file() { std::remove(path.c_str()); }
-};
-
-void expect_refused(const std::string& text, const std::string& key_and_reason) {
-  tmp_file f{text};
-  auto r = load_node_config(f.path);
-  if (r) {
-    CAF_ERROR("accepted bad config; expected '" << key_and_reason << "'");
-    return;
-  }
-  CAF_CHECK_EQUAL(code_of(r.error()), errc::config_invalid);
-  auto d = detail_of(r.error());
-  if (d.find(f.path + ": ") != 0 || d.find(key_and_reason) == std::string::npos)
-    CAF_ERROR("error '" << d << "' does not name file and '" << key_and_reason << "'");
-}
 
 } // namespace
 
