@@ -101,11 +101,21 @@ void store::release(table t) {
   owners_[static_cast<size_t>(t)].clear();
 }
 
+store_io_counters& io_counters() {
+  static store_io_counters c;
+  return c;
+}
+
+namespace {
+void count(std::atomic<uint64_t>& c, uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
+} // namespace
+
 caf::expected<uint64_t> store::next_incarnation(const std::string& owner_key) {
   std::lock_guard<std::mutex> guard{mtx_};
   auto key = "incarnation/" + owner_key;
   std::string value;
   uint64_t current = 0;
+  count(io_counters().reads);
   auto st = db_->Get(rocksdb::ReadOptions{}, meta_, key, &value);
   if (st.ok()) {
     if (value.size() != 8)
@@ -117,6 +127,8 @@ caf::expected<uint64_t> store::next_incarnation(const std::string& owner_key) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;
+  count(io_counters().writes);
+  count(io_counters().records);
   st = db_->Put(wo, meta_, key, u64_key(current + 1));
   if (!st.ok())
     return from_status(errc::store_write_failed, "meta/" + key, st);
@@ -125,6 +137,7 @@ caf::expected<uint64_t> store::next_incarnation(const std::string& owner_key) {
 
 caf::expected<std::string> store::get_raw(table t, std::string_view key) const {
   std::string value;
+  count(io_counters().reads);
   auto st = db_->Get(rocksdb::ReadOptions{}, handle(t), rocksdb::Slice{key.data(), key.size()},
                      &value);
   if (st.IsNotFound())
@@ -137,6 +150,7 @@ caf::expected<std::string> store::get_raw(table t, std::string_view key) const {
 caf::error store::scan_raw(
   table t, std::string_view prefix,
   const std::function<bool(std::string_view key, std::string_view value)>& f) const {
+  count(io_counters().scans);
   std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(rocksdb::ReadOptions{}, handle(t))};
   rocksdb::Slice p{prefix.data(), prefix.size()};
   for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
@@ -152,6 +166,7 @@ caf::error store::scan_raw(
 }
 
 caf::expected<std::string> store::last_key(table t) const {
+  count(io_counters().scans);
   std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(rocksdb::ReadOptions{}, handle(t))};
   it->SeekToLast();
   if (!it->status().ok())
@@ -261,6 +276,8 @@ caf::error table_writer::commit_all(
   }
   rocksdb::WriteOptions wo;
   wo.sync = st->options().sync;
+  count(io_counters().writes);
+  count(io_counters().records, total);
   auto status = st->db()->Write(wo, &wb);
   if (!status.ok()) {
     // Unknown outcome: forget what we believed about these keys.
@@ -291,6 +308,8 @@ caf::error table_writer::put_new(std::string_view key, fence f, std::string byte
     return make_error(errc::already_exists, store::describe_key(table_, key));
   rocksdb::WriteOptions wo;
   wo.sync = store_->options().sync;
+  count(io_counters().writes);
+  count(io_counters().records);
   auto st = store_->db()->Put(wo, store_->handle(table_), k, bytes);
   if (!st.ok()) {
     fences_.erase(k);

@@ -21,6 +21,7 @@
 #include "runtime/store/codec.hpp"
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,17 @@ class ColumnFamilyHandle;
 namespace om {
 
 enum class table : uint8_t { orders, idempotency, positions, audit, journal, venue_stats };
+
+/// Process-wide RocksDB I/O counters (all stores of the process), for the
+/// bench's per-order figures and for metrics. Relaxed atomics: cheap, and
+/// read only as totals.
+struct store_io_counters {
+  std::atomic<uint64_t> writes{0};  // RocksDB Write/Put calls (one per batch)
+  std::atomic<uint64_t> records{0}; // records written (keys put)
+  std::atomic<uint64_t> reads{0};   // point reads (Get), fence reads included
+  std::atomic<uint64_t> scans{0};   // iterators opened
+};
+store_io_counters& io_counters();
 constexpr size_t table_count = 6;
 /// Column family name, e.g. "orders".
 const char* to_string(table t);
