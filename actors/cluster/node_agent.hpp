@@ -18,7 +18,7 @@
 
 #include "actors/common/atoms.hpp"
 #include "actors/directory/directory.hpp"
-#include "actors/gateway/strategy_api.hpp"
+#include "actors/contract/strategy_api.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/refdata/refdata.hpp"
 

@@ -35,6 +35,8 @@ using risk_atom = caf::atom_constant<caf::atom("om_risk")>;
 using venues_atom = caf::atom_constant<caf::atom("om_venues")>;
 using retry_atom = caf::atom_constant<caf::atom("om_retry")>;
 using load_fills_atom = caf::atom_constant<caf::atom("om_ldfills")>;
+using load_idem_atom = caf::atom_constant<caf::atom("om_ldidem")>;
+using key_filter_atom = caf::atom_constant<caf::atom("om_keyflt")>;
 using reconcile_atom = caf::atom_constant<caf::atom("om_recon")>;
 
 /// Name under which a node's directory is in CAF's local registry.

@@ -16,6 +16,7 @@
 #include "runtime/model/fields.hpp"
 
 #include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
 #include <caf/typed_actor.hpp>
 
 #include <string>
@@ -69,6 +70,13 @@ caf::actor spawn_directory(caf::actor_system& sys, std::string node = "local");
 
 /// The node's directory from CAF's registry (null if not running).
 directory_actor find_directory(caf::actor_system& sys);
+
+/// A directory entry as the typed interface its kind registers with: the one
+/// place where lookups become typed handles (the directory holds any actor).
+template <class Handle>
+Handle typed_entry(const caf::actor& h) {
+  return caf::actor_cast<Handle>(h);
+}
 
 /// Registers `self` under (kind, key) with the node's directory, if any.
 void register_self(caf::local_actor* self, const std::string& kind, const std::string& key);

@@ -11,7 +11,7 @@
 // the strategy's errors, not the pipeline's, and do not count.
 // Plain code, owned by the gateway; time is given by the caller.
 
-#include "actors/common/reject.hpp"
+#include "actors/contract/reject.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -3,22 +3,24 @@
 
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/circuit_breaker.hpp"
-#include "runtime/cluster/placement.hpp"
+#include "actors/gateway/intake.hpp"
 #include "actors/gateway/validation.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/store/store_actor.hpp"
+#include "actors/venue/venue_relay.hpp"
+#include "runtime/cluster/placement.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/refdata/refdata.hpp"
 #include "runtime/store/store.hpp"
-#include "runtime/supervision/supervisor.hpp"
 
 #include <caf/all.hpp>
 
 #include <algorithm>
 #include <deque>
-#include <type_traits>
 #include <map>
+#include <type_traits>
 #include <unordered_map>
+#include <variant>
 
 namespace om {
 
@@ -26,34 +28,24 @@ namespace {
 
 using namespace std::chrono_literals;
 
-
-struct live_order {
-  order_id id;
-  caf::actor handle; // null while the order actor is being started
-};
+/// A command that arrived while warming, handled once ready (in order).
+using deferred_command = std::variant<submit_order, cancel_order, amend_order>;
 
 struct gateway_state {
   static inline const char* name = "om.gateway";
   gateway_options opts;
-  std::optional<table_writer> idempotency;
+  intake_index intake;
   uint64_t next_seq = 0;
-  std::unordered_map<std::string, live_order> live; // by idempotency key
   std::unordered_map<std::string, caf::actor> handles; // "kind/key" -> actor
   gateway_stats stats;
   std::map<std::pair<reject_stage, reject_code>, uint64_t> rejects;
   std::vector<int64_t> risk_rtt_ns, risk_check_ns;
   deadline_set deadlines;
   std::optional<caf::actor_clock::time_point> deadline_armed;
-  // Group commit: records written together, then each submit continues.
-  struct pending_submit {
-    submit_order x;
-    order_snapshot s;
-    uint64_t digest;
-  };
-  write_batch idem_batch;
-  std::vector<pending_submit> idem_waiting;
-  std::unordered_map<std::string, uint64_t> idem_pending; // key -> digest
-  bool idem_flush_scheduled = false;
+  // Submits waiting for the durable record of a key the intake may have seen.
+  std::unordered_map<std::string, std::vector<submit_order>> lookups;
+  // Warming: commands that arrived before the intake knew its history.
+  std::vector<deferred_command> deferred;
   std::optional<circuit_breaker> breaker;
   std::deque<submit_order> queued; // while the breaker is open
   // Cluster: where risk shards live, and orders held for an unreachable one.
@@ -111,11 +103,19 @@ void with_handle(gw_ptr self, const std::string& kind, const std::string& key, F
       [fail](caf::error& err) mutable { fail(err); });
 }
 
+
+/// A cached handle of a per-node service (null until resolved).
+template <class Handle>
+Handle cached(gw_ptr self, const char* kind) {
+  auto i = self->state.handles.find(std::string{kind} + "/");
+  return i == self->state.handles.end() ? Handle{} : typed_entry<Handle>(i->second);
+}
+
 void audit(gw_ptr self, audit_record a) {
   with_handle(
     self, svc::store, "",
     [self, a](caf::actor store) {
-      self->request(caf::actor_cast<store_actor>(store), 10s, a)
+      self->request(typed_entry<store_actor>(store), 10s, a)
         .then([](uint64_t) {},
               [self](caf::error& e) {
                 self->state.log->error("event=audit_failed error={}", log::q(describe(e)));
@@ -125,6 +125,7 @@ void audit(gw_ptr self, audit_record a) {
       self->state.log->error("event=audit_failed error={}", log::q(describe(e)));
     });
 }
+
 
 order_snapshot new_snapshot(gw_ptr self, const submit_order& x, int64_t received) {
   auto& st = self->state;
@@ -145,13 +146,12 @@ order_snapshot new_snapshot(gw_ptr self, const submit_order& x, int64_t received
   return s;
 }
 
+
 int64_t now_s(gw_ptr self) {
   return std::chrono::duration_cast<std::chrono::seconds>(
            self->clock().now().time_since_epoch())
     .count();
 }
-
-void audit(gw_ptr self, audit_record a);
 
 /// An outcome of the pipeline below the gateway, for the circuit breaker.
 void record_outcome(gw_ptr self, bool error) {
@@ -169,6 +169,7 @@ void record_outcome(gw_ptr self, bool error) {
   self->delayed_send(self, std::chrono::seconds{1}, tick_atom::value);
 }
 
+
 void count_reject(gw_ptr self, reject_code code) {
   ++self->state.stats.rejected;
   ++self->state.rejects[{stage_of(code), code}];
@@ -176,10 +177,16 @@ void count_reject(gw_ptr self, reject_code code) {
     record_outcome(self, true);
 }
 
-/// Rejects an order that has an id and an idempotency record: its rejected
-/// snapshot is written first, so a retry finds it.
+
+/// The key's order id in the pool (the pool is keyed by order id).
+std::string pool_key(order_id id) {
+  return to_string(id);
+}
+
+/// Rejects an admitted order: its rejected snapshot and its idempotency
+/// record are written together first, so a retry finds them.
 void reject(gw_ptr self, order_snapshot s, const caf::actor& reply_to, reject_code code,
-            std::string message) {
+            std::string message, bool record_key = true) {
   auto& st = self->state;
   count_reject(self, code);
   s.state.status = ord_status::rejected;
@@ -194,27 +201,32 @@ void reject(gw_ptr self, order_snapshot s, const caf::actor& reply_to, reject_co
   ev.code = code;
   ev.message = std::move(message);
   auto key = idempotency_key(s.strategy, s.clordid);
-  with_handle(
-    self, svc::store, "",
-    [self, s, ev, reply_to, key](caf::actor store) {
-      self->request(caf::actor_cast<store_actor>(store), 10s,
-                    persist_order{fence{self->state.opts.node_incarnation << 32, 1}, s, {}})
-        .then(
-          [self, ev, reply_to, key](fence) {
-            self->state.live.erase(key);
-            caf::anon_send(reply_to, ev);
-          },
-          [self, ev, reply_to, key](caf::error& err) {
-            self->state.live.erase(key);
+  persist_order req{fence{st.opts.node_incarnation << 32, 1}, s, {}};
+  req.fresh = true;
+  if (record_key) {
+    req.has_idempotency = true;
+    auto* live = st.intake.find(key);
+    req.idempotency = idempotency_record{s.strategy, s.clordid, s.id, s.stages[stage::received],
+                                         live ? live->digest : 0};
+  }
+  auto store = cached<store_actor>(self, svc::store);
+  // Either way the key may be on disk now: a retry reads what landed.
+  auto done = [self, key, reply_to](order_event e) {
+    self->state.intake.end(key);
+    caf::anon_send(reply_to, std::move(e));
+  };
+  if (!store) {
+    ev.message += " (not stored: no store actor)";
+    done(std::move(ev));
+    return;
+  }
+  self->request(store, 10s, std::move(req))
+    .then([done, ev](fence) { done(ev); },
+          [done, ev](caf::error& err) {
             auto e = ev;
             e.message += " (not stored: " + describe(err) + ")";
-            caf::anon_send(reply_to, e);
+            done(std::move(e));
           });
-    },
-    [self, ev, reply_to, key](caf::error&) {
-      self->state.live.erase(key);
-      caf::anon_send(reply_to, ev);
-    });
 }
 
 /// Without an id or a record: a syntax failure before the idempotency step.
@@ -236,128 +248,180 @@ void reject_unrecorded(gw_ptr self, const submit_order& x, reject_code code, std
   caf::anon_send(x.reply_to, std::move(ev));
 }
 
-void run_stages(gw_ptr self, const submit_order& x, order_snapshot s);
 
-void reply_duplicate(gw_ptr self, const submit_order& x, const idempotency_record& rec) {
+void run_stages(gw_ptr self, const submit_order& x, order_snapshot s);
+void on_submit(gw_ptr self, const submit_order& x);
+
+/// Answers a retry of a live order with its current state: from its actor
+/// (through the pool), or as pending while it is being admitted.
+void reply_duplicate_live(gw_ptr self, const submit_order& x, const intake_index::live_entry& e) {
   auto& st = self->state;
   ++st.stats.duplicates;
-  auto key = idempotency_key(x.strategy, x.clordid);
-  auto send_snapshot = [self, reply_to = x.reply_to](const order_snapshot& s) {
+  auto send_snapshot = [reply_to = x.reply_to](const order_snapshot& s) {
     auto ev = make_event(event_kind::duplicate, s);
     if (s.state.status == ord_status::rejected)
       ev.message = s.reject_reason;
     caf::anon_send(reply_to, std::move(ev));
   };
-  if (auto i = st.live.find(key); i != st.live.end() && i->second.handle) {
-    self->request(caf::actor_cast<order_actor>(i->second.handle), 1s, get_state_atom::value)
-      .then([send_snapshot](order_snapshot& s) { send_snapshot(s); },
-            [self, x, rec](caf::error&) {
-              // The actor just ended: read what it left in the store.
-              self->state.live.erase(idempotency_key(x.strategy, x.clordid));
-              reply_duplicate(self, x, rec);
-            });
+  order_snapshot pending;
+  pending.id = e.id;
+  pending.clordid = x.clordid;
+  pending.strategy = x.strategy;
+  pending.state.order_qty = x.qty;
+  pending.state.leaves_qty = x.qty;
+  auto pool = cached<sup::supervisor_actor>(self, svc::orders);
+  if (!e.started || !pool) {
+    send_snapshot(pending);
     return;
   }
-  if (st.live.count(key) > 0) {
-    // Being accepted right now: report it as pending.
-    order_snapshot s;
-    s.id = rec.order;
-    s.clordid = x.clordid;
-    s.strategy = x.strategy;
-    s.state.order_qty = x.qty;
-    s.state.leaves_qty = x.qty;
-    send_snapshot(s);
-    return;
-  }
-  with_handle(
-    self, svc::store, "",
-    [self, x, rec, send_snapshot](caf::actor store) {
-      self->request(caf::actor_cast<store_actor>(store), 10s, load_order_atom::value, rec.order)
-        .then([send_snapshot](loaded_order& l) { send_snapshot(l.snap); },
-              [self, x, rec](caf::error& err) {
-                if (code_of(err) == errc::not_found) {
-                  // Recorded, then the node died before the order's first
-                  // write: it never went further. Process it now, once,
-                  // under the id it was given.
-                  --self->state.stats.duplicates;
-                  self->state.log->warn("order_id={} clordid={} event=resumed_unprocessed",
-                                        to_string(rec.order), x.clordid.value);
-                  auto s = new_snapshot(self, x, wall_ns());
-                  s.id = rec.order;
-                  self->state.live[idempotency_key(x.strategy, x.clordid)] = live_order{s.id, {}};
-                  run_stages(self, x, std::move(s));
-                  return;
-                }
-                reject_unrecorded(self, x, reject_code::persistence_failed,
-                                  "clordid: recorded as " + to_string(rec.order)
-                                    + " but its state cannot be read: " + describe(err));
-              });
-    },
-    [self, x](caf::error& err) {
-      reject_unrecorded(self, x, reject_code::persistence_failed, "store: " + describe(err));
-    });
+  // The pool delegates to the order actor, which answers us directly. This
+  // one request is untyped: the pool forwards any message.
+  self->request(caf::actor_cast<caf::actor>(pool), 1s, sup::route_atom::value, pool_key(e.id),
+                caf::make_message(get_state_atom::value))
+    .then([send_snapshot](order_snapshot& s) { send_snapshot(s); },
+          [send_snapshot, pending](caf::error&) {
+            // Ended or restarting this instant: its last state is on its way
+            // to the store; report what the intake knows.
+            send_snapshot(pending);
+          });
 }
 
-void start_order(gw_ptr self, order_snapshot s, const instrument& inst, const caf::actor& reply_to,
-                 caf::actor risk, bool recover = false) {
+/// A retry of a key recorded durably: the order's state from the store.
+void reply_duplicate_stored(gw_ptr self, const submit_order& x, const idempotency_record& rec) {
   auto& st = self->state;
-  auto key = idempotency_key(s.strategy, s.clordid);
-  // Collect the handles the order actor needs, then start it.
-  auto args = std::make_shared<order_start>();
-  args->snap = std::move(s);
-  args->inst = inst;
-  args->strategy = reply_to;
-  args->gateway = caf::actor_cast<caf::actor>(self);
-  args->risk = std::move(risk);
-  args->node_incarnation = st.opts.node_incarnation;
-  args->fault_injection = st.opts.fault_injection;
-  args->recover = recover;
-  auto failed = [self, args, reply_to, recover](caf::error& err) {
-    if (recover) {
-      self->state.log->error("order_id={} event=recovery_failed error={}",
-                             to_string(args->snap.id), log::q(describe(err)));
-      return;
-    }
-    caf::anon_send(caf::actor_cast<risk_actor>(args->risk), risk_release{args->snap.id, false, {}});
-    reject(self, args->snap, reply_to, reject_code::persistence_failed,
-           "cannot start the order: " + describe(err));
-  };
-  with_handle(self, svc::store, "", [=](caf::actor store) {
-    args->store = store;
-    with_handle(self, svc::router, "", [=](caf::actor router) {
-      args->router = router;
-      with_handle(self, svc::post_trade, "", [=](caf::actor pt) mutable {
-        args->post_trade = pt;
-        auto start = [=] {
-          with_handle(self, svc::orders, "", [=](caf::actor pool) {
-            auto& st = self->state;
-            timed_request<caf::actor>(
-              self, st.deadlines, st.deadline_armed, caf::actor_cast<sup::supervisor_actor>(pool),
-              5s,
-              [self, key](caf::actor h) {
-                ++self->state.stats.started;
-                // The order may already have bound itself, or even ended.
-                if (auto i = self->state.live.find(key);
-                    i != self->state.live.end() && !i->second.handle)
-                  i->second.handle = h;
-              },
-              failed, sup::start_child_atom::value, caf::make_message(*args));
-          }, failed);
-        };
-        if (!self->state.opts.cfg.cluster.enabled) {
-          start();
+  ++st.stats.duplicates;
+  auto store = cached<store_actor>(self, svc::store);
+  self->request(store, 10s, load_order_atom::value, rec.order)
+    .then(
+      [reply_to = x.reply_to](loaded_order& l) {
+        auto ev = make_event(event_kind::duplicate, l.snap);
+        if (l.snap.state.status == ord_status::rejected)
+          ev.message = l.snap.reject_reason;
+        caf::anon_send(reply_to, std::move(ev));
+      },
+      [self, x, rec](caf::error& err) {
+        auto& st = self->state;
+        if (code_of(err) == errc::not_found) {
+          // Recorded without its order (written by an older version, which
+          // recorded keys before processing): process it now, once, under
+          // the id it was given.
+          --st.stats.duplicates;
+          st.log->warn("order_id={} clordid={} event=resumed_unprocessed", to_string(rec.order),
+                       x.clordid.value);
+          auto s = new_snapshot(self, x, wall_ns());
+          s.id = rec.order;
+          auto key = idempotency_key(x.strategy, x.clordid);
+          st.intake.admit(key, s.id, rec.terms_digest);
+          s.review_reason.clear();
+          run_stages(self, x, std::move(s));
           return;
         }
-        // Cluster: remote venues reply through the node's relay.
-        with_handle(self, "venue_relay", "",
-                    [=](caf::actor relay) {
-                      args->venue_relay = relay;
-                      start();
-                    },
-                    [=](caf::error&) { start(); });
-      }, failed);
-    }, failed);
-  }, failed);
+        reject_unrecorded(self, x, reject_code::persistence_failed,
+                          "clordid: recorded as " + to_string(rec.order)
+                            + " but its state cannot be read: " + describe(err));
+      });
+}
+
+/// The intake may have seen the key: read its durable record. Submits of
+/// the same key wait behind the first look-up.
+void look_up(gw_ptr self, const submit_order& x, const std::string& key) {
+  auto& st = self->state;
+  auto& waiting = st.lookups[key];
+  waiting.push_back(x);
+  if (waiting.size() > 1)
+    return;
+  auto store = cached<store_actor>(self, svc::store);
+  auto finish = [self, key](const caf::expected<idempotency_record>& rec) {
+    auto& st = self->state;
+    auto waiting = std::move(st.lookups[key]);
+    st.lookups.erase(key);
+    for (auto& w : waiting) {
+      auto digest = terms_digest(w);
+      if (rec) {
+        if (rec->terms_digest != digest) {
+          reject_unrecorded(self, w, reject_code::duplicate_different_terms,
+                            "clordid: '" + w.clordid.value + "' was used for "
+                              + to_string(rec->order) + " with other terms");
+          continue;
+        }
+        if (auto* live = st.intake.find(key)) {
+          reply_duplicate_live(self, w, *live);
+          continue;
+        }
+        reply_duplicate_stored(self, w, *rec);
+        continue;
+      }
+      if (code_of(rec.error()) == errc::not_found) {
+        if (auto* live = st.intake.find(key)) {
+          reply_duplicate_live(self, w, *live); // recovered, record missing
+          continue;
+        }
+        on_submit(self, w); // a false positive of the filter: fresh
+        continue;
+      }
+      reject_unrecorded(self, w, reject_code::persistence_failed,
+                        "idempotency: " + describe(rec.error()));
+    }
+  };
+  self->request(store, 10s, load_idem_atom::value, key)
+    .then([finish](idempotency_record& rec) { finish(rec); },
+          [finish](caf::error& err) { finish(caf::expected<idempotency_record>{err}); });
+}
+
+/// Starts the order actor in the pool: one message, no reply (a failure
+/// comes back as child_start_failed).
+void start_order(gw_ptr self, order_snapshot s, const instrument& inst, const caf::actor& reply_to,
+                 const risk_actor& risk, bool recover = false) {
+  auto& st = self->state;
+  auto key = idempotency_key(s.strategy, s.clordid);
+  auto pool = cached<sup::supervisor_actor>(self, svc::orders);
+  order_start a;
+  a.inst = inst;
+  a.strategy = reply_to;
+  a.gateway = self;
+  a.risk = risk;
+  a.router = cached<router_actor>(self, svc::router);
+  a.store = cached<store_actor>(self, svc::store);
+  a.post_trade = cached<post_trade_actor>(self, svc::post_trade);
+  a.venue_relay = cached<venue_relay_actor>(self, "venue_relay");
+  a.node_incarnation = st.opts.node_incarnation;
+  a.fault_injection = st.opts.fault_injection;
+  a.recover = recover;
+  if (!recover) {
+    auto* live = st.intake.find(key);
+    a.has_idempotency = true;
+    a.idempotency = idempotency_record{s.strategy, s.clordid, s.id, s.stages[stage::received],
+                                       live ? live->digest : 0};
+  }
+  if (!pool || !a.store || !a.router) {
+    if (!recover)
+      caf::anon_send(risk, risk_release{s.id, false, {}});
+    reject(self, std::move(s), reply_to, reject_code::persistence_failed,
+           "cannot start the order: the order pool, store or router is not running");
+    return;
+  }
+  auto id = s.id;
+  a.snap = std::move(s);
+  self->send(pool, sup::start_keyed_atom::value, pool_key(id), caf::make_message(std::move(a)),
+             caf::actor_cast<caf::actor>(self));
+  st.intake.mark_started(key);
+  ++st.stats.started;
+}
+
+/// The pool could not start an order actor: the order never ran, so the
+/// gateway gives its reservation back and rejects it.
+void on_start_failed(gw_ptr self, const sup::child_start_failed& f) {
+  auto& st = self->state;
+  st.log->error("order_id={} event=start_failed error={}", f.key, log::q(describe(f.reason)));
+  if (!f.args.match_elements<order_start>())
+    return;
+  auto& a = f.args.get_as<order_start>(0);
+  if (a.recover)
+    return; // a recovered order stays open in the store: the next start retries it
+  if (a.risk)
+    caf::anon_send(a.risk, risk_release{a.snap.id, false, {}});
+  reject(self, a.snap, a.strategy, reject_code::persistence_failed,
+         "cannot start the order: " + describe(f.reason));
 }
 
 /// No risk actor for the instrument: in a cluster its node is down or not
@@ -398,6 +462,7 @@ void risk_unreachable(gw_ptr self, order_snapshot s, const instrument& inst,
                 : std::string{}));
 }
 
+
 void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_order& x,
                 held_since since = std::nullopt);
 
@@ -410,17 +475,19 @@ void retry_held(gw_ptr self) {
     risk_stage(self, std::move(h.s), std::move(h.inst), h.x, h.since);
 }
 
+
 void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_order& x,
                 held_since since) {
   auto reply_to = x.reply_to;
   risk_check_request req{s.id, x.strategy, x.side, x.type, x.qty, s.state.limit_px};
   with_handle(
     self, svc::risk, inst.id.value,
-    [self, s, inst, req, reply_to, x, since](caf::actor risk) {
+    [self, s, inst, req, reply_to, x, since](caf::actor h) {
+      auto risk = typed_entry<risk_actor>(h);
       auto t0 = mono_ns();
       auto& st = self->state;
       timed_request<risk_verdict_msg>(self, st.deadlines, st.deadline_armed,
-                                      caf::actor_cast<risk_actor>(risk),
+                                      risk,
                                       st.opts.cfg.gateway.risk_timeout,
           [self, s, inst, reply_to, risk, t0, x, since](risk_verdict_msg& v) mutable {
             auto& st = self->state;
@@ -449,7 +516,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
             // The check may have reserved (late, or just before its node
             // went away): an order that will not trade gives that back.
             if (!trades_on)
-              caf::anon_send(caf::actor_cast<risk_actor>(risk), risk_release{s.id, false, {}});
+              caf::anon_send(risk, risk_release{s.id, false, {}});
             if (!timeout && st.opts.cfg.cluster.enabled) {
               // The risk actor's node went away under the request.
               risk_unreachable(self, std::move(s), inst, x, err, since);
@@ -491,6 +558,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
     [self, s, inst, x, since](caf::error& err) { risk_unreachable(self, s, inst, x, err, since); });
 }
 
+
 void on_submit(gw_ptr self, const submit_order& x) {
   auto& st = self->state;
   auto received = wall_ns();
@@ -504,42 +572,30 @@ void on_submit(gw_ptr self, const submit_order& x) {
     return reject_unrecorded(self, x, reject_code::missing_strategy, "strategy: required");
   if (x.clordid.empty())
     return reject_unrecorded(self, x, reject_code::missing_client_order_id, "clordid: required");
-  // 0. Idempotency, durably, before anything else.
+  // 0. Idempotency, from memory.
   auto key = idempotency_key(x.strategy, x.clordid);
+  if (st.lookups.count(key) > 0)
+    return look_up(self, x, key); // behind the look-up already under way
   auto digest = terms_digest(x);
-  // A key waiting in the current group commit is answered from there.
-  if (auto p = st.idem_pending.find(key); p != st.idem_pending.end()) {
-    if (p->second != digest)
+  auto a = st.intake.classify(key, digest);
+  switch (a.v) {
+    case intake_index::verdict::duplicate:
+      return reply_duplicate_live(self, x, *a.live);
+    case intake_index::verdict::different_terms:
       return reject_unrecorded(self, x, reject_code::duplicate_different_terms,
-                               "clordid: '" + x.clordid.value + "' is in use with other terms");
-    idempotency_record rec{x.strategy, x.clordid, st.live[key].id, 0, digest};
-    return reply_duplicate(self, x, rec);
+                               "clordid: '" + x.clordid.value + "' is in use by "
+                                 + to_string(a.live->id) + " with other terms");
+    case intake_index::verdict::look_up:
+      return look_up(self, x, key);
+    case intake_index::verdict::fresh:
+      break;
   }
-  auto existing = st.opts.db->get<idempotency_record>(table::idempotency, key);
-  if (existing) {
-    if (existing->record.terms_digest != digest)
-      return reject_unrecorded(self, x, reject_code::duplicate_different_terms,
-                               "clordid: '" + x.clordid.value + "' was used for "
-                                 + to_string(existing->record.order) + " with other terms");
-    return reply_duplicate(self, x, existing->record);
-  }
-  if (code_of(existing.error()) != errc::not_found)
-    return reject_unrecorded(self, x, reject_code::persistence_failed,
-                             "idempotency: " + describe(existing.error()));
   auto s = new_snapshot(self, x, received);
-  idempotency_record rec{x.strategy, x.clordid, s.id, received, digest};
-  st.idem_batch.put(key, fence{st.opts.node_incarnation, 1}, rec, received);
-  st.idem_pending.emplace(key, digest);
-  st.live[key] = live_order{s.id, {}};
-  st.idem_waiting.push_back(gateway_state::pending_submit{x, std::move(s), digest});
-  if (!st.idem_flush_scheduled) {
-    st.idem_flush_scheduled = true;
-    // Behind every submit already queued: one write records them all.
-    self->send(self, flush_atom::value);
-  }
+  st.intake.admit(key, s.id, digest);
+  run_stages(self, x, std::move(s));
 }
 
-/// Stages 1-3 of a submit whose idempotency record is durable.
+/// Stages 1-3 of an admitted submit.
 void run_stages(gw_ptr self, const submit_order& x, order_snapshot s) {
   auto& st = self->state;
   // 1. Syntax.
@@ -561,57 +617,95 @@ void run_stages(gw_ptr self, const submit_order& x, order_snapshot s) {
   risk_stage(self, std::move(s), *b.inst, x);
 }
 
-void flush_idempotency(gw_ptr self) {
-  auto& st = self->state;
-  st.idem_flush_scheduled = false;
-  auto err = st.idempotency->commit(st.idem_batch);
-  st.idem_batch.clear();
-  st.idem_pending.clear();
-  auto waiting = std::move(st.idem_waiting);
-  st.idem_waiting.clear();
-  for (auto& p : waiting) {
-    if (err) {
-      st.live.erase(idempotency_key(p.x.strategy, p.x.clordid));
-      reject_unrecorded(self, p.x, reject_code::persistence_failed,
-                        "idempotency: " + describe(err));
-      continue;
-    }
-    run_stages(self, p.x, std::move(p.s));
-  }
+
+template <class Cmd>
+order_event refusal(const Cmd& cmd, event_kind kind, reject_code code, std::string message,
+                    order_id id = {}) {
+  order_event ev;
+  ev.kind = kind;
+  ev.strategy = cmd.strategy;
+  ev.clordid = cmd.clordid;
+  ev.id = id;
+  ev.code = code;
+  ev.stage = stage_of(code);
+  ev.message = std::move(message);
+  ev.ts_ns = wall_ns();
+  return ev;
 }
 
+/// Cancel and amend reach a live order's actor through the pool.
 template <class Cmd>
 void forward(gw_ptr self, const Cmd& cmd, event_kind refused_kind) {
   auto& st = self->state;
   auto key = idempotency_key(cmd.strategy, cmd.clordid);
-  order_event ev;
-  ev.kind = refused_kind;
-  ev.strategy = cmd.strategy;
-  ev.clordid = cmd.clordid;
-  ev.ts_ns = wall_ns();
-  if (auto i = st.live.find(key); i != st.live.end()) {
-    if (!i->second.handle) {
-      ev.id = i->second.id;
-      ev.code = reject_code::unknown_order;
-      ev.message = "clordid: order is still being accepted; retry";
-      caf::anon_send(cmd.reply_to, std::move(ev));
+  if (auto* e = st.intake.find(key)) {
+    auto pool = cached<sup::supervisor_actor>(self, svc::orders);
+    if (!e->started || !pool) {
+      caf::anon_send(cmd.reply_to, refusal(cmd, refused_kind, reject_code::unknown_order,
+                                           "clordid: order is still being accepted; retry",
+                                           e->id));
       return;
     }
+    caf::message m;
     if constexpr (std::is_same<Cmd, cancel_order>::value)
-      caf::anon_send(caf::actor_cast<order_actor>(i->second.handle), order_cancel_cmd{cmd.reply_to});
+      m = caf::make_message(order_cancel_cmd{cmd.reply_to});
     else
-      caf::anon_send(caf::actor_cast<order_actor>(i->second.handle),
-                 order_amend_cmd{cmd.qty, cmd.px, cmd.reply_to});
+      m = caf::make_message(order_amend_cmd{cmd.qty, cmd.px, cmd.reply_to});
+    self->send(pool, sup::route_atom::value, pool_key(e->id), std::move(m));
     return;
   }
-  auto rec = st.opts.db->get<idempotency_record>(table::idempotency, key);
-  ev.code = rec ? reject_code::order_done : reject_code::unknown_order;
-  ev.message = rec ? "clordid: order " + to_string(rec->record.order) + " is done"
-                   : "clordid: no order '" + cmd.clordid.value + "' for " + cmd.strategy.value;
-  if (rec)
-    ev.id = rec->record.order;
-  ev.stage = stage_of(ev.code);
-  caf::anon_send(cmd.reply_to, std::move(ev));
+  auto unknown = "clordid: no order '" + cmd.clordid.value + "' for " + cmd.strategy.value;
+  if (!st.intake.history().may_contain(key)) {
+    caf::anon_send(cmd.reply_to, refusal(cmd, refused_kind, reject_code::unknown_order, unknown));
+    return;
+  }
+  auto store = cached<store_actor>(self, svc::store);
+  self->request(store, 10s, load_idem_atom::value, key)
+    .then(
+      [cmd, refused_kind](idempotency_record& rec) {
+        caf::anon_send(cmd.reply_to,
+                       refusal(cmd, refused_kind, reject_code::order_done,
+                               "clordid: order " + to_string(rec.order) + " is done", rec.order));
+      },
+      [cmd, refused_kind, unknown](caf::error& err) {
+        auto code = code_of(err) == errc::not_found ? reject_code::unknown_order
+                                                     : reject_code::persistence_failed;
+        caf::anon_send(cmd.reply_to,
+                       refusal(cmd, refused_kind, code,
+                               code == reject_code::unknown_order
+                                 ? unknown
+                                 : "idempotency: " + describe(err)));
+      });
+}
+
+/// A command routed to an order whose actor had just ended (or is waiting
+/// to be restarted): refused, never dropped.
+void on_child_not_found(gw_ptr self, const sup::child_not_found& m) {
+  auto why = "order " + m.key + " has no running actor (it just ended, or is restarting)";
+  if (m.msg.match_elements<order_cancel_cmd>()) {
+    auto& c = m.msg.get_as<order_cancel_cmd>(0);
+    order_event ev;
+    ev.kind = event_kind::cancel_rejected;
+    ev.code = reject_code::unknown_order;
+    ev.stage = stage_of(ev.code);
+    ev.message = why + "; retry";
+    ev.ts_ns = wall_ns();
+    if (c.reply_to)
+      caf::anon_send(c.reply_to, std::move(ev));
+  } else if (m.msg.match_elements<order_amend_cmd>()) {
+    auto& c = m.msg.get_as<order_amend_cmd>(0);
+    order_event ev;
+    ev.kind = event_kind::replace_rejected;
+    ev.code = reject_code::unknown_order;
+    ev.stage = stage_of(ev.code);
+    ev.message = why + "; retry";
+    ev.ts_ns = wall_ns();
+    if (c.reply_to)
+      caf::anon_send(c.reply_to, std::move(ev));
+  } else {
+    self->state.log->warn("order_id={} event=command_not_delivered reason={}", m.key,
+                          log::q(why));
+  }
 }
 
 caf::result<kill_switch_result> on_kill_switch(gw_ptr self, const kill_switch& k) {
@@ -633,15 +727,17 @@ caf::result<kill_switch_result> on_kill_switch(gw_ptr self, const kill_switch& k
     .then(
       [self, k, rp](std::vector<directory_entry>& risks) mutable {
         for (auto& e : risks)
-          caf::anon_send(caf::actor_cast<risk_actor>(e.handle), k);
+          caf::anon_send(typed_entry<risk_actor>(e.handle), k);
         kill_switch_result r;
-        if (k.halt) {
+        auto pool = cached<sup::supervisor_actor>(self, svc::orders);
+        if (k.halt && pool) {
           auto prefix = k.strategy.value + '\0';
-          for (auto& [key, lo] : self->state.live) {
-            if (!lo.handle || (!k.strategy.empty() && key.rfind(prefix, 0) != 0))
+          for (auto& [key, e] : self->state.intake.live()) {
+            if (!e.started || (!k.strategy.empty() && key.rfind(prefix, 0) != 0))
               continue;
             // The order tells its strategy; nobody to tell the operator here.
-            caf::anon_send(caf::actor_cast<order_actor>(lo.handle), order_cancel_cmd{caf::actor{}});
+            self->send(pool, sup::route_atom::value, pool_key(e.id),
+                       caf::make_message(order_cancel_cmd{caf::actor{}}));
             ++r.orders_canceled;
           }
         }
@@ -654,7 +750,7 @@ caf::result<kill_switch_result> on_kill_switch(gw_ptr self, const kill_switch& k
 gateway_stats stats(gw_ptr self) {
   auto& st = self->state;
   auto s = st.stats;
-  s.live = st.live.size();
+  s.live = st.intake.live().size();
   for (auto& [k, n] : st.rejects)
     s.rejects.push_back(reject_count{k.first, k.second, n});
   s.risk_rtt_p50_us = pct_us(st.risk_rtt_ns, 0.5);
@@ -667,53 +763,164 @@ gateway_stats stats(gw_ptr self) {
   return s;
 }
 
-/// Node restart: every order that was not terminal gets its actor back.
-/// The store registers itself asynchronously at start: retry finding it.
-void recover_open_orders(gw_ptr self, int attempt = 0) {
-  with_handle(
-    self, svc::store, "",
-    [self](caf::actor store) {
-      self->request(caf::actor_cast<store_actor>(store), 60s, load_open_atom::value,
-                    instrument_id{}, true)
-        .then(
-          [self](std::vector<order_snapshot>& open) {
-            auto& st = self->state;
-            auto refdata = st.opts.refdata->current();
-            size_t n = 0;
-            for (auto& s : open) {
-              auto inst = refdata->find(s.instrument);
-              if (!inst) {
-                st.log->error("order_id={} instrument={} event=recovery_skipped reason={}",
-                              to_string(s.id), s.instrument.value,
-                              log::q("instrument not in refdata " + refdata->version()));
-                continue;
-              }
-              ++n;
-              st.live[idempotency_key(s.strategy, s.clordid)] = live_order{s.id, {}};
-              auto snap = s;
-              auto i = *inst;
-              with_handle(
-                self, svc::risk, i.id.value,
-                [self, snap, i](caf::actor risk) {
-                  start_order(self, snap, i, caf::actor{}, risk, true);
-                },
-                [self, snap, i](caf::error&) {
-                  start_order(self, snap, i, caf::actor{}, caf::actor{}, true);
-                });
-            }
-            st.log->info("event=recovery open_orders={} restarted={}", open.size(), n);
-          },
-          [self](caf::error& err) {
-            self->state.log->error("event=recovery_failed error={}", log::q(describe(err)));
-          });
+
+/// Restarts every order a previous run left open (recover: each loads its
+/// snapshot). Their keys are live again; their digests are read on a retry.
+void recover_open_orders(gw_ptr self, std::vector<order_snapshot>& open) {
+  auto& st = self->state;
+  auto refdata = st.opts.refdata->current();
+  size_t n = 0;
+  for (auto& s : open) {
+    auto inst = refdata->find(s.instrument);
+    if (!inst) {
+      st.log->error("order_id={} instrument={} event=recovery_skipped reason={}",
+                    to_string(s.id), s.instrument.value,
+                    log::q("instrument not in refdata " + refdata->version()));
+      continue;
+    }
+    ++n;
+    auto key = idempotency_key(s.strategy, s.clordid);
+    st.intake.admit(key, s.id, 0);
+    st.intake.mark_unknown_digest(key);
+    auto snap = s;
+    auto i = *inst;
+    with_handle(
+      self, svc::risk, i.id.value,
+      [self, snap, i](caf::actor risk) {
+        start_order(self, snap, i, caf::actor{}, typed_entry<risk_actor>(risk), true);
+      },
+      [self, snap, i](caf::error&) { start_order(self, snap, i, caf::actor{}, risk_actor{}, true); });
+  }
+  st.log->info("event=recovery open_orders={} restarted={}", open.size(), n);
+}
+
+gateway_actor::behavior_type ready(gw_ptr self);
+
+/// Warming: the services an order needs, the store's filter of recorded
+/// keys, then the orders a previous run left open; then ready. The store
+/// registers itself asynchronously at start: retry finding it.
+void warm(gw_ptr self, int attempt) {
+  auto retry = [self, attempt](caf::error& err) {
+    if (attempt < 200) {
+      self->delayed_send(self, 50ms, load_open_atom::value, attempt + 1);
+      return;
+    }
+    self->state.log->error("event=warm_failed error={}", log::q(describe(err)));
+    self->quit(err);
+  };
+  std::vector<const char*> needed{svc::store, svc::router, svc::post_trade, svc::orders};
+  if (self->state.opts.cfg.cluster.enabled)
+    needed.push_back("venue_relay");
+  for (auto kind : needed) {
+    if (self->state.handles.count(std::string{kind} + "/") > 0)
+      continue;
+    with_handle(
+      self, kind, "", [self, attempt](caf::actor) { warm(self, attempt); }, retry);
+    return;
+  }
+  auto store = cached<store_actor>(self, svc::store);
+  self->request(store, 60s, key_filter_atom::value)
+    .then(
+      [self, store, retry](key_filter& f) {
+        auto& st = self->state;
+        st.log->info("event=intake_warmed recorded_keys={} filter_bytes={}", f.size(), f.bytes());
+        st.intake = intake_index{std::move(f)};
+        self->request(store, 60s, load_open_atom::value, instrument_id{}, true)
+          .then(
+            [self](std::vector<order_snapshot>& open) {
+              recover_open_orders(self, open);
+              self->become(ready(self));
+              auto waiting = std::move(self->state.deferred);
+              self->state.deferred.clear();
+              for (auto& c : waiting)
+                std::visit(
+                  [self](auto& x) {
+                    using T = std::decay_t<decltype(x)>;
+                    if constexpr (std::is_same<T, submit_order>::value)
+                      on_submit(self, x);
+                    else if constexpr (std::is_same<T, cancel_order>::value)
+                      forward(self, x, event_kind::cancel_rejected);
+                    else
+                      forward(self, x, event_kind::replace_rejected);
+                  },
+                  c);
+            },
+            retry);
+      },
+      retry);
+}
+
+void on_breaker_tick(gw_ptr self) {
+  auto& st = self->state;
+  if (!st.breaker || !st.breaker->open())
+    return;
+  if (!st.breaker->poll(now_s(self))) {
+    self->delayed_send(self, std::chrono::seconds{1}, tick_atom::value);
+    return;
+  }
+  st.log->warn("event=circuit_closed queued={}", st.queued.size());
+  audit_record a;
+  a.kind = audit_kind::circuit_breaker;
+  a.actor = "gateway/" + st.opts.cfg.node.id;
+  a.detail = "closed; releasing " + std::to_string(st.queued.size()) + " queued orders";
+  audit(self, std::move(a));
+  auto q = std::move(st.queued);
+  st.queued.clear();
+  for (auto& x : q)
+    on_submit(self, x);
+}
+
+bool on_inject_crash(gw_ptr self, const inject_crash& c) {
+  auto& st = self->state;
+  if (!st.opts.fault_injection)
+    return false;
+  auto* e = st.intake.find(idempotency_key(c.strategy, c.clordid));
+  auto pool = cached<sup::supervisor_actor>(self, svc::orders);
+  if (!e || !e->started || !pool)
+    return false;
+  self->send(pool, sup::route_atom::value, pool_key(e->id), caf::make_message(crash_atom::value));
+  return true;
+}
+
+void on_order_ended(gw_ptr self, const order_ended& g) {
+  self->state.intake.end(idempotency_key(g.strategy, g.clordid));
+  record_outcome(self, circuit_breaker::is_downstream_error(g.code));
+}
+
+/// Handlers both phases share.
+template <class... Fs>
+gateway_actor::behavior_type behavior(gw_ptr self, Fs... phase_handlers) {
+  return {
+    std::move(phase_handlers)...,
+    [self](const kill_switch& k) { return on_kill_switch(self, k); },
+    [self](const order_ended& g) { on_order_ended(self, g); },
+    [self](const sup::child_start_failed& f) { on_start_failed(self, f); },
+    [self](const sup::child_not_found& m) { on_child_not_found(self, m); },
+    [self](tick_atom) { on_breaker_tick(self); },
+    [self](stats_atom) { return stats(self); },
+    [self](deadline_tick_atom) {
+      on_deadline_tick(self, self->state.deadlines, self->state.deadline_armed);
     },
-    [self, attempt](caf::error& err) {
-      if (attempt < 100) {
-        self->delayed_send(self, 50ms, load_open_atom::value, attempt + 1);
-        return;
-      }
-      self->state.log->error("event=recovery_failed error={}", log::q(describe(err)));
-    });
+    [self](retry_atom) { retry_held(self); },
+    [self](const inject_crash& c) { return on_inject_crash(self, c); },
+  };
+}
+
+gateway_actor::behavior_type ready(gw_ptr self) {
+  return behavior(
+    self, [self](const submit_order& x) { on_submit(self, x); },
+    [self](const cancel_order& x) { forward(self, x, event_kind::cancel_rejected); },
+    [self](const amend_order& x) { forward(self, x, event_kind::replace_rejected); },
+    [](load_open_atom, int) {});
+}
+
+gateway_actor::behavior_type warming(gw_ptr self) {
+  auto defer = [self](auto& x) { self->state.deferred.emplace_back(x); };
+  return behavior(
+    self, [defer](const submit_order& x) mutable { defer(x); },
+    [defer](const cancel_order& x) mutable { defer(x); },
+    [defer](const amend_order& x) mutable { defer(x); },
+    [self](load_open_atom, int attempt) { warm(self, attempt); });
 }
 
 gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
@@ -722,78 +929,20 @@ gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
   st.place = placement::from(st.opts.cfg.cluster);
   st.breaker.emplace(st.opts.cfg.gateway.breaker_error_ratio,
                      st.opts.cfg.gateway.breaker_window.count());
-  auto w = st.opts.db->claim(table::idempotency, "gateway");
-  if (!w) {
-    // Ends the actor before it handles anything; its supervisor decides.
-    st.log->error("event=claim_failed table=idempotency error={}", log::q(describe(w.error())));
-    self->quit(w.error());
-  } else {
-    st.idempotency.emplace(std::move(*w));
-  }
   register_self(self, svc::gateway, "");
-  recover_open_orders(self);
   self->set_down_handler([self](caf::down_msg& m) {
     auto& hs = self->state.handles;
     for (auto i = hs.begin(); i != hs.end();)
       i = i->second.address() == m.source ? hs.erase(i) : std::next(i);
   });
-  return {
-    [self](const submit_order& x) { on_submit(self, x); },
-    [self](const cancel_order& x) { forward(self, x, event_kind::cancel_rejected); },
-    [self](const amend_order& x) { forward(self, x, event_kind::replace_rejected); },
-    [self](const kill_switch& k) { return on_kill_switch(self, k); },
-    [self](const order_bound& b) {
-      auto& lo = self->state.live[idempotency_key(b.strategy, b.clordid)];
-      lo.id = b.id;
-      lo.handle = b.handle;
-    },
-    [self](const order_gone& g) {
-      self->state.live.erase(idempotency_key(g.strategy, g.clordid));
-      record_outcome(self, circuit_breaker::is_downstream_error(g.code));
-    },
-    [self](tick_atom) {
-      auto& st = self->state;
-      if (!st.breaker || !st.breaker->open())
-        return;
-      if (!st.breaker->poll(now_s(self))) {
-        self->delayed_send(self, std::chrono::seconds{1}, tick_atom::value);
-        return;
-      }
-      st.log->warn("event=circuit_closed queued={}", st.queued.size());
-      audit_record a;
-      a.kind = audit_kind::circuit_breaker;
-      a.actor = "gateway/" + st.opts.cfg.node.id;
-      a.detail = "closed; releasing " + std::to_string(st.queued.size()) + " queued orders";
-      audit(self, std::move(a));
-      auto q = std::move(st.queued);
-      st.queued.clear();
-      for (auto& x : q)
-        on_submit(self, x);
-    },
-    [self](stats_atom) { return stats(self); },
-    [self](deadline_tick_atom) {
-      on_deadline_tick(self, self->state.deadlines, self->state.deadline_armed);
-    },
-    [self](flush_atom) { flush_idempotency(self); },
-    [self](retry_atom) { retry_held(self); },
-    [self](load_open_atom, int attempt) { recover_open_orders(self, attempt); },
-    [self](const inject_crash& c) {
-      auto& st = self->state;
-      if (!st.opts.fault_injection)
-        return false;
-      auto i = st.live.find(idempotency_key(c.strategy, c.clordid));
-      if (i == st.live.end() || !i->second.handle)
-        return false;
-      caf::anon_send(caf::actor_cast<order_actor>(i->second.handle), crash_atom::value);
-      return true;
-    },
-  };
+  warm(self, 0);
+  return warming(self);
 }
 
 } // namespace
 
-caf::actor spawn_gateway(caf::actor_system& sys, gateway_options opts) {
-  return caf::actor_cast<caf::actor>(sys.spawn(gateway_impl, std::move(opts)));
+gateway_actor spawn_gateway(caf::actor_system& sys, gateway_options opts) {
+  return sys.spawn(gateway_impl, std::move(opts));
 }
 
 } // namespace om

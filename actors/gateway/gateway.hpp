@@ -1,32 +1,37 @@
 #pragma once
-// The node's gateway: the one entry point for strategies.
+// The node's gateway: the one entry point for strategies. Two concerns:
 //
-// Order of work for a submit:
-//   0. idempotency: the (strategy, client order id) key is looked up and, if
-//      new, recorded durably (the gateway is the single writer of the
-//      idempotency table) before anything else. Records of the submits that
-//      arrive together are written in one batch (group commit); processing of
-//      each continues once that write is durable. A retry gets the existing
-//      order's current state as a `duplicate` event; the same id with other
-//      terms is rejected.
-//   1. syntax, 2. business (validation.hpp), 3. real time: trading status,
-//      then the instrument's risk actor checks and reserves, within
-//      gateway.risk_timeout; a timeout rejects or, with bypass_and_flag,
-//      lets the order through flagged for review (and audited).
-//   Then an order actor is started in the order supervisor's pool (found in
-//   the directory as svc::orders); it
-//   reports `accepted` once its first snapshot is durable.
-// Rejections are written to the store too, so a retry sees them.
+//   intake (intake.hpp)  the one owner of client-order-id idempotency: a
+//        new key is admitted from memory (no read); a retry gets the order's
+//        current state as `duplicate`; the same id with other terms is
+//        rejected. The durable idempotency record is written by the store
+//        actor together with the order's first snapshot (or its rejection),
+//        so a key is taken exactly when its order exists.
+//   admission  1. syntax, 2. business (validation.hpp, pure), 3. real time:
+//        trading status, then the instrument's risk actor checks and
+//        reserves within gateway.risk_timeout; a timeout rejects or, with
+//        bypass_and_flag, lets the order through flagged for review (and
+//        audited). A denial is an order_event `rejected` with stage, code
+//        and message.
+//   Then the order actor is started in the order pool with one message
+//   (start_keyed, keyed by order id; no reply). The pool owns the
+//   order id -> actor index: cancels, amends, duplicates' state and the kill
+//   switch reach an order through it. The order reports `accepted` once its
+//   first write is durable, and tells the gateway `order_ended` at the end.
+//
+// Phases: `warming` (loads the store's filter of recorded keys, restarts the
+// orders a previous run left open; submits wait) -> `ready`.
 //
 // Circuit breaker (circuit_breaker.hpp): when downstream errors exceed
 // gateway.breaker_error_ratio of the outcomes in gateway.breaker_window_s,
 // incoming orders are queued (not rejected), an alert is logged and audited;
 // once the share is back under the ratio the queue is drained in order.
 
-#include "actors/gateway/strategy_api.hpp"
+#include "actors/contract/strategy_api.hpp"
 #include "actors/common/deadlines.hpp"
 #include "actors/order/order_actor.hpp"
 #include "runtime/config/config.hpp"
+#include "runtime/supervision/supervisor.hpp"
 
 #include <caf/typed_actor.hpp>
 
@@ -34,7 +39,6 @@
 
 namespace om {
 
-class store;
 class refdata_service;
 
 struct reject_count {
@@ -83,29 +87,29 @@ using gateway_actor = caf::typed_actor<
   caf::reacts_to<cancel_order>,
   caf::reacts_to<amend_order>,
   caf::replies_to<kill_switch>::with<kill_switch_result>,
-  caf::reacts_to<order_bound>,
-  caf::reacts_to<order_gone>,
+  caf::reacts_to<order_ended>,
+  // From the order pool: a start that failed, a command for an order whose
+  // actor is gone.
+  caf::reacts_to<sup::child_start_failed>,
+  caf::reacts_to<sup::child_not_found>,
   caf::replies_to<stats_atom>::with<gateway_stats>,
   caf::replies_to<inject_crash>::with<bool>,
   // Internal: request deadlines (actors/common/deadlines.hpp).
   caf::reacts_to<deadline_tick_atom>,
-  // Internal: group commit of idempotency records.
-  caf::reacts_to<flush_atom>,
   // Internal: circuit breaker re-evaluation while open.
   caf::reacts_to<tick_atom>,
   // Internal: another try for orders held for an unreachable risk shard.
   caf::reacts_to<retry_atom>,
-  // Internal: another try at finding the store for start-up recovery.
+  // Internal: another try at finding the store while warming.
   caf::reacts_to<load_open_atom, int>>;
 
 struct gateway_options {
   node_config cfg;
   std::shared_ptr<refdata_service> refdata;
-  std::shared_ptr<store> db;
   uint64_t node_incarnation = 1;
   bool fault_injection = false;
 };
 
-caf::actor spawn_gateway(caf::actor_system& sys, gateway_options opts);
+gateway_actor spawn_gateway(caf::actor_system& sys, gateway_options opts);
 
 } // namespace om

@@ -10,7 +10,7 @@
 //                      tick grid; quantity in whole lots; quantity and
 //                      notional within the static limits.
 
-#include "actors/gateway/strategy_api.hpp"
+#include "actors/contract/strategy_api.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/refdata/refdata.hpp"
 

@@ -98,6 +98,7 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
   order_template.name = "order";
   order_template.kind = child_kind::transient;
   order_template.start = start_order_actor;
+  order_template.restart = restart_order_actor; // a restarted order recovers
   order_template.shutdown_timeout = 1s;
   child_spec orders;
   orders.name = "orders";
@@ -116,7 +117,6 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
   gateway_options go;
   go.cfg = cfg;
   go.refdata = o.refdata;
-  go.db = o.db;
   go.node_incarnation = o.node_incarnation;
   go.fault_injection = cfg.testing.fault_injection;
   std::vector<child_spec> top{
@@ -135,7 +135,7 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
     if (me)
       top.push_back(spec("venue-relay", fn([](auto& s) { return spawn_venue_relay(s); })));
     top.push_back(orders);
-    top.push_back(spec("gateway", fn([go](auto& s) { return spawn_gateway(s, go); })));
+    top.push_back(spec("gateway", fn([go](auto& s) { return caf::actor_cast<caf::actor>(spawn_gateway(s, go)); })));
   }
   sup::supervisor_flags node_flags{"node/" + cfg.node.id, sup::strategy::one_for_one, 10, 10s, {}, 0};
   return sup::spawn_supervisor(sys, node_flags, std::move(top));

@@ -19,24 +19,6 @@
 namespace om {
 
 
-order_event make_event(event_kind kind, const order_snapshot& s) {
-  order_event e;
-  e.kind = kind;
-  e.id = s.id;
-  e.clordid = s.clordid;
-  e.strategy = s.strategy;
-  e.instrument = s.instrument;
-  e.status = s.state.status;
-  e.order_qty = s.state.order_qty;
-  e.limit_px = s.state.limit_px;
-  e.cum_qty = s.state.cum_qty;
-  e.leaves_qty = s.state.leaves_qty;
-  e.avg_px = s.state.avg_px();
-  e.flagged_for_review = s.flagged_for_review;
-  e.ts_ns = wall_ns();
-  return e;
-}
-
 namespace {
 
 using namespace std::chrono_literals;
@@ -66,6 +48,17 @@ struct order_actor_state {
   std::deque<std::pair<uint64_t, std::function<void()>>> after_durable;
   uint64_t persisting = 0;
   std::vector<fill_record> pending_fills; // journaled with the next write
+  // Durable fills and ack samples not yet told to post-trade: they travel
+  // with order_finished when the order ends, or after a write that leaves
+  // it working.
+  std::vector<fill_record> pt_fills;
+  std::vector<venue_ack_sample> pt_acks;
+  // State changes staged for the next write (an ack waits one mailbox turn
+  // for the fill that usually follows it).
+  std::vector<order_event> staged;
+  bool flush_scheduled = false;
+  bool staged_change = false;
+  bool first_write = true; // the next write is this order's first
   bool finished = false;
   bool aborting = false; // a leg was rejected while others work: wind down
   bool accepted_sent = true; // false until the first durable write of a new order
@@ -118,8 +111,8 @@ void flush_risk_queue(order_ptr self) {
   auto& st = self->state;
   for (auto& m : st.risk_queue)
     if (st.args.risk)
-      st.args.risk->enqueue(caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, m),
-                            nullptr);
+      caf::actor_cast<caf::abstract_actor*>(st.args.risk)
+        ->enqueue(caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, m), nullptr);
   st.risk_queue.clear();
 }
 
@@ -152,7 +145,7 @@ void to_risk(order_ptr self, T msg) {
       [self](caf::actor h) {
         auto& st = self->state;
         st.risk_resolving = false;
-        st.args.risk = std::move(h);
+        st.args.risk = typed_entry<risk_actor>(h);
         flush_risk_queue(self);
       },
       [self](caf::error& err) {
@@ -173,10 +166,9 @@ caf::actor reply_to_for(order_ptr self, const caf::actor& v) {
     return caf::actor_cast<caf::actor>(self);
   if (!st.relay_bound) {
     st.relay_bound = true;
-    caf::anon_send(caf::actor_cast<venue_relay_actor>(st.args.venue_relay),
-                   relay_bind{st.snap.id, caf::actor_cast<caf::actor>(self)});
+    caf::anon_send(st.args.venue_relay, relay_bind{st.snap.id, caf::actor_cast<caf::actor>(self)});
   }
-  return st.args.venue_relay;
+  return caf::actor_cast<caf::actor>(st.args.venue_relay);
 }
 
 /// Tells risk what this order has traded so far (idempotent there).
@@ -187,11 +179,35 @@ void sync_risk(order_ptr self, price last_px) {
                             st.snap.state.cum_qty, order_value(st.snap.state), last_px});
 }
 
+void tell_post_trade(order_ptr self) {
+  auto& st = self->state;
+  if (!st.args.post_trade) {
+    st.pt_fills.clear();
+    st.pt_acks.clear();
+    return;
+  }
+  for (auto& a : st.pt_acks)
+    caf::anon_send(st.args.post_trade, a);
+  for (auto& f : st.pt_fills)
+    caf::anon_send(st.args.post_trade, f);
+  st.pt_acks.clear();
+  st.pt_fills.clear();
+}
+
+bool finishing(const order_actor_state& st) {
+  return is_terminal(st.snap.state.status) && all_legs_done(st.snap);
+}
+
 /// Writes the snapshot (and the fills it adds, atomically); events go out,
 /// fills reach risk and post-trade, and `then` runs once it is durable.
+/// Changes staged by persist_soon() go with it.
 void persist(order_ptr self, std::vector<order_event> evs, std::function<void()> then = {}) {
   auto& st = self->state;
   auto seq = ++st.f.sequence;
+  st.staged_change = false;
+  for (auto& e : st.staged)
+    st.to_emit.push_back(pending_emit{seq, std::move(e), st.args.strategy});
+  st.staged.clear();
   for (auto& e : evs)
     st.to_emit.push_back(pending_emit{seq, std::move(e), st.args.strategy});
   auto fills = std::move(st.pending_fills);
@@ -199,21 +215,28 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
   if (!fills.empty())
     st.after_durable.emplace_back(seq, [self, fills] {
       auto& st = self->state;
-      // A finished order's last fill travels with its release.
-      if (!is_terminal(st.snap.state.status) || !all_legs_done(st.snap))
+      // A finished order's last fill travels with its release, and its
+      // fills with order_finished.
+      st.pt_fills.insert(st.pt_fills.end(), fills.begin(), fills.end());
+      if (!finishing(st))
         sync_risk(self, fills.back().px);
       else
         st.last_fill_px = fills.back().px;
-      if (st.args.post_trade)
-        for (auto& f : fills)
-          caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade), f);
     });
   if (then)
     st.after_durable.emplace_back(seq, std::move(then));
+  persist_order req{st.f, st.snap, std::move(fills)};
+  if (st.first_write) {
+    // The id was minted for this order: nothing is stored under it, and its
+    // idempotency record lands in the same batch.
+    st.first_write = false;
+    req.fresh = st.f.sequence == 1 && !st.args.recover;
+    req.has_idempotency = st.args.has_idempotency;
+    req.idempotency = st.args.idempotency;
+  }
   ++st.persisting;
-  auto store = caf::actor_cast<store_actor>(st.args.store);
   timed_request<fence>(
-    self, st.deadlines, st.deadline_armed, store, store_timeout,
+    self, st.deadlines, st.deadline_armed, st.args.store, store_timeout,
       [self](fence done) {
         auto& st = self->state;
         --st.persisting;
@@ -228,6 +251,8 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
           st.after_durable.pop_front();
           f();
         }
+        if (!finishing(st) && (!st.pt_fills.empty() || !st.pt_acks.empty()))
+          tell_post_trade(self);
         maybe_finish(self);
       },
       [self, seq](caf::error& err) {
@@ -238,7 +263,7 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
           st.to_emit.clear();
           st.after_durable.clear();
           st.persisting = 0;
-          self->request(caf::actor_cast<store_actor>(st.args.store), store_timeout,
+          self->request(st.args.store, store_timeout,
                         load_order_atom::value, st.snap.id)
             .then([self](loaded_order& l) { resume(self, l); },
                   [self](caf::error& e) { self->quit(e); });
@@ -250,13 +275,32 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
                       log::q(describe(err)));
         self->quit(err);
       },
-      persist_order{st.f, st.snap, std::move(fills)});
+      std::move(req));
+}
+
+/// Stages a state change for the next write: sent after what is queued now,
+/// so a fill already waiting in the mailbox shares the write.
+void persist_soon(order_ptr self, std::vector<order_event> evs) {
+  auto& st = self->state;
+  for (auto& e : evs)
+    st.staged.push_back(std::move(e));
+  st.staged_change = true;
+  if (!st.flush_scheduled) {
+    st.flush_scheduled = true;
+    self->send(self, flush_atom::value);
+  }
+}
+
+void on_flush(order_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (st.staged_change)
+    persist(self, {});
 }
 
 void maybe_finish(order_ptr self) {
   auto& st = self->state;
-  if (st.finished || st.persisting > 0 || !is_terminal(st.snap.state.status)
-      || !all_legs_done(st.snap))
+  if (st.finished || st.persisting > 0 || st.flush_scheduled || !finishing(st))
     return;
   st.finished = true;
   auto& s = st.snap;
@@ -268,10 +312,11 @@ void maybe_finish(order_ptr self) {
   }
   to_risk(self, std::move(rel));
   if (st.args.post_trade)
-    caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade), order_finished{s});
+    caf::anon_send(st.args.post_trade,
+                   order_finished{s, std::move(st.pt_fills), std::move(st.pt_acks)});
   if (st.args.gateway)
     caf::anon_send(st.args.gateway,
-                   order_gone{s.id, s.strategy, s.clordid, s.state.status, st.final_code});
+                   order_ended{s.id, s.strategy, s.clordid, s.state.status, st.final_code});
   st.log->debug("order_id={} event=finished status={} cum_qty={} avg_px={}", to_string(s.id),
                 to_string(s.state.status), to_string(s.state.cum_qty),
                 to_string(s.state.avg_px()));
@@ -342,7 +387,7 @@ void route(order_ptr self) {
   route_request req{s.id, s.strategy, st.args.inst, s.state.type, s.state.tif,
                     s.state.order_qty};
   timed_request<route_reply>(
-    self, st.deadlines, st.deadline_armed, caf::actor_cast<router_actor>(st.args.router),
+    self, st.deadlines, st.deadline_armed, st.args.router,
     peer_timeout,
       [self](route_reply& r) {
         auto& st = self->state;
@@ -406,9 +451,8 @@ void on_report(order_ptr self, const venue_report& r) {
       if (c.status == ord_status::pending_new)
         c.status = ord_status::new_order;
       auto& leg = st.legs[r.leg];
-      if (st.args.post_trade && leg.sent_ns > 0)
-        caf::anon_send(caf::actor_cast<post_trade_actor>(st.args.post_trade),
-                   venue_ack_sample{c.venue, wall_ns() - leg.sent_ns});
+      if (leg.sent_ns > 0)
+        st.pt_acks.push_back(venue_ack_sample{c.venue, wall_ns() - leg.sent_ns});
       stamp(self, stage::venue_acked);
       if (s.state.status == ord_status::pending_new) {
         if (apply(self, venue_ack{}))
@@ -517,7 +561,10 @@ void on_report(order_ptr self, const venue_report& r) {
   }
   if (is_terminal(s.state.status))
     stamp(self, stage::done);
-  persist(self, std::move(evs));
+  if (r.kind == venue_report_kind::ack && !is_terminal(s.state.status))
+    persist_soon(self, std::move(evs)); // a fill often follows at once
+  else
+    persist(self, std::move(evs));
 }
 
 void on_cancel(order_ptr self, const order_cancel_cmd& in) {
@@ -589,7 +636,7 @@ void on_amend(order_ptr self, const order_amend_cmd& cmd) {
   }
   // More quantity: risk must approve and reserve the difference first.
   timed_request<risk_verdict_msg>(
-    self, st.deadlines, st.deadline_armed, caf::actor_cast<risk_actor>(st.args.risk), peer_timeout,
+    self, st.deadlines, st.deadline_armed, st.args.risk, peer_timeout,
       [self, cmd, go](risk_verdict_msg& v) {
         if (v.code != reject_code::none) {
           caf::anon_send(cmd.reply_to, reject_event(self->state.snap, event_kind::replace_rejected,
@@ -646,6 +693,7 @@ void resume(order_ptr self, loaded_order& l) {
   auto& st = self->state;
   st.snap = std::move(l.snap);
   st.f = fence{l.fence.incarnation + 1, 0};
+  st.first_write = false; // its idempotency record landed with its first write
   st.legs.assign(st.snap.children.size(), leg_rt{});
   st.log->info("order_id={} event=restored status={} legs={} incarnation={}",
                to_string(st.snap.id), to_string(st.snap.state.status), st.snap.children.size(),
@@ -693,21 +741,26 @@ order_actor::behavior_type order_impl(order_ptr self, order_start args) {
   // just before); any later change makes to_risk() resolve it again.
   st.risk_epoch = directory_epoch();
   st.f = fence{st.args.node_incarnation << 32, 0};
-  if (st.args.gateway)
-    caf::anon_send(st.args.gateway, order_bound{st.snap.id, st.snap.strategy, st.snap.clordid,
-                                            caf::actor_cast<caf::actor>(self)});
   if (st.args.recover) {
-    self->request(caf::actor_cast<store_actor>(st.args.store), store_timeout,
-                  load_order_atom::value, st.snap.id)
+    self->request(st.args.store, store_timeout, load_order_atom::value, st.snap.id)
       .then([self](loaded_order& l) { resume(self, l); },
-            [self](caf::error& e) { self->quit(e); });
+            [self](caf::error& e) {
+              auto& st = self->state;
+              if (code_of(e) == errc::not_found && st.args.has_idempotency) {
+                // Restarted before its first write: nothing was durable, so
+                // it begins as the new order it was.
+                st.args.recover = false;
+                st.accepted_sent = false;
+                route(self);
+                return;
+              }
+              self->quit(e);
+            });
   } else {
-  // New order: route first, then one durable write carries the order and
-  // its legs (and reports `accepted`). That first write doubles as restart
-  // detection: refused as stale means a previous incarnation of this order
-  // already wrote, so we load what it left instead (see persist()).
-  st.accepted_sent = false;
-  route(self);
+    // New order: route first, then one durable write carries the order, its
+    // legs and its idempotency record (and reports `accepted`).
+    st.accepted_sent = false;
+    route(self);
   }
   return {
     [self](const venue_report& r) { on_report(self, r); },
@@ -719,6 +772,7 @@ order_actor::behavior_type order_impl(order_ptr self, order_start args) {
     [self](deadline_tick_atom) {
       on_deadline_tick(self, self->state.deadlines, self->state.deadline_armed);
     },
+    [self](flush_atom) { on_flush(self); },
     [self](crash_atom) {
       if (self->state.args.fault_injection)
         throw std::runtime_error("injected crash");
@@ -734,6 +788,15 @@ caf::expected<caf::actor> start_order_actor(caf::actor_system& sys, const caf::m
   if (!args.match_elements<order_start>())
     return make_error(errc::invalid_argument, "order actor: expected order_start");
   auto h = sys.spawn(order_impl, args.get_as<order_start>(0));
+  return caf::actor_cast<caf::actor>(h);
+}
+
+caf::expected<caf::actor> restart_order_actor(caf::actor_system& sys, const caf::message& args) {
+  if (!args.match_elements<order_start>())
+    return make_error(errc::invalid_argument, "order actor: expected order_start");
+  auto a = args.get_as<order_start>(0);
+  a.recover = true;
+  auto h = sys.spawn(order_impl, std::move(a));
   return caf::actor_cast<caf::actor>(h);
 }
 

@@ -55,8 +55,19 @@ void on_fill(pt_ptr self, const fill_record& f) {
   v.fees += f.fee;
 }
 
+void on_ack(pt_ptr self, const venue_ack_sample& s) {
+  auto& v = self->state.venues[s.venue.value];
+  v.venue = s.venue;
+  v.ack_latency_sum_ns += s.latency_ns;
+  ++v.ack_samples;
+}
+
 void on_finished(pt_ptr self, const order_finished& x) {
   auto& st = self->state;
+  for (auto& a : x.acks)
+    on_ack(self, a);
+  for (auto& f : x.fills)
+    on_fill(self, f);
   auto& s = x.snap;
   ++st.totals.orders_finished;
   for (auto& c : s.children) {
@@ -107,12 +118,7 @@ post_trade_actor::behavior_type post_trade_impl(pt_ptr self) {
   register_self(self, svc::post_trade, "");
   return {
     [self](const fill_record& f) { on_fill(self, f); },
-    [self](const venue_ack_sample& s) {
-      auto& v = self->state.venues[s.venue.value];
-      v.venue = s.venue;
-      v.ack_latency_sum_ns += s.latency_ns;
-      ++v.ack_samples;
-    },
+    [self](const venue_ack_sample& s) { on_ack(self, s); },
     [self](const order_finished& x) { on_finished(self, x); },
     [self](stats_atom) { return report(self); },
   };

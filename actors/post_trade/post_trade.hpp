@@ -14,19 +14,22 @@
 
 namespace om {
 
-/// A finished order's final snapshot.
-struct order_finished {
-  order_snapshot snap;
-
-  OM_FIELDS("om.order_finished", order_finished, snap)
-};
-
 /// Time from sending a leg to its acknowledgement.
 struct venue_ack_sample {
   venue_id venue;
   int64_t latency_ns = 0;
 
   OM_FIELDS("om.venue_ack_sample", venue_ack_sample, venue, latency_ns)
+};
+
+/// A finished order's final snapshot, with the durable fills and ack
+/// samples it had not reported yet (one message where there were three).
+struct order_finished {
+  order_snapshot snap;
+  std::vector<fill_record> fills;
+  std::vector<venue_ack_sample> acks;
+
+  OM_FIELDS("om.order_finished", order_finished, snap, fills, acks)
 };
 
 struct venue_perf {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace om {
@@ -51,26 +52,43 @@ struct risk_state {
   // Fills and releases that arrive while restoring, applied afterwards.
   std::vector<risk_fill> early_fills;
   std::vector<risk_release> early_releases;
+  // Positions changed since the last write (by strategy), and whether a
+  // flush is queued.
+  std::set<std::string> dirty;
+  bool flush_scheduled = false;
   std::shared_ptr<spdlog::logger> log = log::get("risk");
 };
 
 using risk_ptr = risk_actor::stateful_pointer<risk_state>;
 
+/// Marks a strategy's position changed; the changes of everything already
+/// queued are written together (flush_positions), one-way.
 void persist(risk_ptr self, const strategy_id& s) {
   auto& st = self->state;
   if (!st.store || st.next.incarnation == 0)
     return;
-  ++st.next.sequence;
-  auto snap = st.book->snapshot(s);
-  self->request(st.store, 5s, persist_position{st.next, snap})
-    .then([](fence) {},
-          [self, s](caf::error& err) {
-            // The next fill persists the position again; the fill journal
-            // (post-trade) stays the source of truth for recovery.
-            self->state.log->error("instrument={} strategy={} event=persist_failed error={}",
-                                   self->state.book->inst().id.value, s.value,
-                                   log::q(describe(err)));
-          });
+  st.dirty.insert(s.value);
+  if (!st.flush_scheduled) {
+    st.flush_scheduled = true;
+    self->send(self, flush_atom::value); // behind what is queued now
+  }
+}
+
+void flush_positions(risk_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (st.dirty.empty() || !st.store)
+    return;
+  persist_positions out;
+  out.items.reserve(st.dirty.size());
+  for (auto& s : st.dirty) {
+    ++st.next.sequence;
+    out.items.push_back(persist_position{st.next, st.book->snapshot(strategy_id{s})});
+  }
+  st.dirty.clear();
+  // No reply: a failed batch is logged by the store and repaired by the next
+  // write of the position; the orders table is what a rebuild trusts.
+  self->send(st.store, std::move(out));
 }
 
 risk_verdict_msg not_ready(risk_ptr self) {
@@ -370,6 +388,7 @@ risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section
     [self](positions_atom) { return self->state.book->all(); },
     [self](get_state_atom) { return self->state.ready; },
     [self](reconcile_atom) { reconcile(self); },
+    [self](flush_atom) { flush_positions(self); },
     [self](retry_atom) {
       if (!self->state.store && !self->state.ready)
         find_store(self);

@@ -6,8 +6,8 @@
 // source of truth) and reservations from the open ones.
 
 #include "actors/common/atoms.hpp"
-#include "actors/common/reject.hpp"
-#include "actors/gateway/strategy_api.hpp"
+#include "actors/contract/reject.hpp"
+#include "actors/contract/strategy_api.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/model/instrument.hpp"
 #include "runtime/model/order_state.hpp"
@@ -88,7 +88,9 @@ using risk_actor = caf::typed_actor<
   // Internal: next attempt to reach an order source while restoring.
   caf::reacts_to<retry_atom>,
   // Internal: second look at the orders the rebuild found open.
-  caf::reacts_to<reconcile_atom>>;
+  caf::reacts_to<reconcile_atom>,
+  // Internal: writes the positions changed since the last flush.
+  caf::reacts_to<flush_atom>>;
 
 /// Spawns the risk actor of `inst`; it registers as (svc::risk, inst.id).
 /// It rebuilds from the orders in the stores registered in the directory

@@ -16,7 +16,7 @@
 //   P&L marked at the reference below -daily_loss_limit        -> daily_loss_limit
 // An approved order reserves its quantity until it fills or is released.
 
-#include "actors/common/reject.hpp"
+#include "actors/contract/reject.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/model/instrument.hpp"
 #include "runtime/model/records.hpp"

@@ -23,8 +23,8 @@ struct pending_write {
 struct store_state {
   static inline const char* name = "om.store";
   std::shared_ptr<store> db;
-  std::optional<table_writer> orders, journal, positions, audit;
-  write_batch order_batch, journal_batch, position_batch;
+  std::optional<table_writer> orders, idempotency, journal, positions, audit;
+  write_batch order_batch, idempotency_batch, journal_batch, position_batch;
   uint64_t journal_seq = 0;
   std::vector<pending_write> pending;
   bool flush_scheduled = false;
@@ -41,6 +41,7 @@ void flush(store_ptr self) {
   st.flush_scheduled = false;
   // Orders and the fills they add: one atomic write.
   auto order_err = table_writer::commit_all({{&*st.orders, &st.order_batch},
+                                             {&*st.idempotency, &st.idempotency_batch},
                                              {&*st.journal, &st.journal_batch}});
   auto pos_err = st.positions->commit(st.position_batch);
   if (!order_err)
@@ -54,6 +55,7 @@ void flush(store_ptr self) {
   st.stats.records += st.order_batch.size() + st.position_batch.size();
   ++st.stats.batches;
   st.order_batch.clear();
+  st.idempotency_batch.clear();
   st.journal_batch.clear();
   st.position_batch.clear();
   auto waiting = std::move(st.pending);
@@ -77,10 +79,62 @@ void schedule_flush(store_ptr self) {
 
 bool is_open(ord_status s) { return !is_terminal(s); }
 
+/// Batches an order's snapshot, the fills it adds and (first write or
+/// rejection) its idempotency record; answered once the batch is durable.
+caf::result<fence> add_order(store_ptr self, persist_order& x) {
+  auto& st = self->state;
+  auto key = order_key(x.snap.id);
+  bool last = is_terminal(x.snap.state.status);
+  // A stale fence is answered now, so it cannot spoil the batch. A freshly
+  // minted id has nothing stored to compare with.
+  if (!x.fresh)
+    if (auto err = st.orders->check(key, x.fence))
+      return err;
+  using use = write_batch::key_use;
+  auto how = x.fresh ? (last ? use::once : use::fresh) : (last ? use::last : use::existing);
+  auto t = wall_ns();
+  st.order_batch.put_with(how, std::move(key), x.fence, x.snap, t);
+  if (x.has_idempotency)
+    st.idempotency_batch.put_with(use::once,
+                                  idempotency_key(x.idempotency.strategy, x.idempotency.clordid),
+                                  fence{x.fence.incarnation, 1}, x.idempotency, t);
+  for (auto& f : x.fills) {
+    f.sequence = ++st.journal_seq;
+    st.journal_batch.put_with(use::once, u64_key(f.sequence), fence{1, f.sequence}, f, t);
+  }
+  auto rp = self->make_response_promise<fence>();
+  st.pending.push_back(pending_write{table::orders, rp, x.fence});
+  schedule_flush(self);
+  return rp;
+}
+
+void add_positions(store_ptr self, persist_positions& x) {
+  auto& st = self->state;
+  auto t = wall_ns();
+  for (auto& p : x.items)
+    st.position_batch.put(position_key(p.snap.instrument, p.snap.strategy), p.fence, p.snap, t);
+  schedule_flush(self);
+}
+
+caf::result<key_filter> idempotency_filter(store_ptr self) {
+  key_filter f;
+  auto err = self->state.db->scan_raw(table::idempotency, "",
+                                      [&f](std::string_view k, std::string_view) {
+                                        f.add(k);
+                                        return true;
+                                      });
+  if (err) {
+    self->state.log->error("event=idempotency_scan_failed error={}", log::q(describe(err)));
+    return err;
+  }
+  return f;
+}
+
 store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db) {
   auto& st = self->state;
   st.db = std::move(db);
   for (auto [t, slot] : {std::pair{table::orders, &st.orders},
+                         std::pair{table::idempotency, &st.idempotency},
                          std::pair{table::journal, &st.journal},
                          std::pair{table::positions, &st.positions},
                          std::pair{table::audit, &st.audit}}) {
@@ -100,37 +154,21 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
   register_self(self, svc::store, "");
   // Whatever is batched when we are told to stop is written first.
   self->set_exit_handler([self](caf::exit_msg& m) {
-    if (!self->state.pending.empty())
+    auto& st = self->state;
+    if (!st.pending.empty() || !st.position_batch.empty())
       flush(self);
     self->quit(m.reason);
   });
   return {
-    [self](persist_order& x) -> caf::result<fence> {
-      auto& st = self->state;
-      auto key = order_key(x.snap.id);
-      // A stale fence is answered now, so it cannot spoil the batch.
-      if (auto err = st.orders->check(key, x.fence))
-        return err;
-      auto t = wall_ns();
-      st.order_batch.put(key, x.fence, x.snap, t);
-      for (auto& f : x.fills) {
-        f.sequence = ++st.journal_seq;
-        st.journal_batch.put(u64_key(f.sequence), fence{1, f.sequence}, f, t);
-      }
-      auto rp = self->make_response_promise<fence>();
-      st.pending.push_back(pending_write{table::orders, rp, x.fence});
-      schedule_flush(self);
-      return rp;
+    [self](persist_order& x) -> caf::result<fence> { return add_order(self, x); },
+    [self](persist_positions& x) { add_positions(self, x); },
+    [self](load_idem_atom, const std::string& key) -> caf::result<idempotency_record> {
+      auto r = self->state.db->get<idempotency_record>(table::idempotency, key);
+      if (!r)
+        return std::move(r.error());
+      return std::move(r->record);
     },
-    [self](persist_position& x) -> caf::result<fence> {
-      auto& st = self->state;
-      st.position_batch.put(position_key(x.snap.instrument, x.snap.strategy), x.fence, x.snap,
-                            wall_ns());
-      auto rp = self->make_response_promise<fence>();
-      st.pending.push_back(pending_write{table::positions, rp, x.fence});
-      schedule_flush(self);
-      return rp;
-    },
+    [self](key_filter_atom) -> caf::result<key_filter> { return idempotency_filter(self); },
     [self](audit_record& rec) -> caf::result<uint64_t> {
       auto& st = self->state;
       rec.sequence = ++st.audit_seq;

@@ -1,6 +1,6 @@
 #pragma once
-// The single writer of the orders, journal, positions and audit tables of a
-// node. Order and risk actors send it their snapshots; it batches every write
+// The single writer of the orders, idempotency, journal, positions and audit
+// tables of a node. Order and risk actors send it their snapshots; it batches every write
 // that arrived before it gets to flush (a message it sends itself when a
 // batch opens), commits the batch in one RocksDB write and only then replies,
 // so callers report a state only once it is durable. An order snapshot and
@@ -12,6 +12,7 @@
 #include "actors/common/atoms.hpp"
 #include "runtime/model/records.hpp"
 #include "runtime/store/codec.hpp"
+#include "runtime/store/key_filter.hpp"
 
 #include <caf/typed_actor.hpp>
 
@@ -26,8 +27,17 @@ struct persist_order {
   order_snapshot snap;
   /// Fills this state change adds (journaled with the snapshot).
   std::vector<fill_record> fills;
+  /// First write of an order id this node minted (nothing can be stored
+  /// under it yet): written without reading the stored fence.
+  bool fresh = false;
+  /// The order's idempotency record, written in the same atomic batch (its
+  /// first write, or its rejection): the key is taken exactly when the
+  /// order exists.
+  bool has_idempotency = false;
+  idempotency_record idempotency;
 
-  OM_FIELDS("om.persist_order", persist_order, fence, snap, fills)
+  OM_FIELDS("om.persist_order", persist_order, fence, snap, fills, fresh, has_idempotency,
+            idempotency)
 };
 
 struct persist_position {
@@ -35,6 +45,15 @@ struct persist_position {
   position_snapshot snap;
 
   OM_FIELDS("om.persist_position", persist_position, fence, snap)
+};
+
+/// One-way: the latest positions of a risk actor, written with the store's
+/// next batch (no reply: a lost write is repaired by the next one, and the
+/// orders table stays the source of truth a risk actor rebuilds from).
+struct persist_positions {
+  std::vector<persist_position> items;
+
+  OM_FIELDS("om.persist_positions", persist_positions, items)
 };
 
 struct loaded_order {
@@ -55,7 +74,12 @@ struct store_actor_stats {
 using store_actor = caf::typed_actor<
   // Replies with the committed fence. Errors: stale_write, store_write_failed.
   caf::replies_to<persist_order>::with<fence>,
-  caf::replies_to<persist_position>::with<fence>,
+  caf::reacts_to<persist_positions>,
+  // The durable idempotency record under a key. Errors: not_found,
+  // corrupt_record.
+  caf::replies_to<load_idem_atom, std::string>::with<idempotency_record>,
+  // A filter of every idempotency key stored, for the gateway's intake.
+  caf::replies_to<key_filter_atom>::with<key_filter>,
   // Appends; replies with the audit sequence number.
   caf::replies_to<audit_record>::with<uint64_t>,
   // Errors: not_found, corrupt_record.

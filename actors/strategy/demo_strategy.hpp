@@ -7,7 +7,7 @@
 // cancels what still rests, waits until every order is terminal and sends
 // its demo_result to `report_to`.
 
-#include "actors/gateway/strategy_api.hpp"
+#include "actors/contract/strategy_api.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/refdata/refdata.hpp"
 

@@ -26,6 +26,7 @@
   X(om::directory_entry, "om.directory_entry")                  \
   X(om::persist_order, "om.persist_order")                      \
   X(om::persist_position, "om.persist_position")                \
+  X(om::persist_positions, "om.persist_positions")              \
   X(om::loaded_order, "om.loaded_order")                        \
   X(om::risk_check_request, "om.risk_check_request")            \
   X(om::risk_amend_request, "om.risk_amend_request")            \
@@ -51,8 +52,7 @@
   X(om::order_start, "om.order_start")                          \
   X(om::order_cancel_cmd, "om.order_cancel_cmd")                \
   X(om::order_amend_cmd, "om.order_amend_cmd")                  \
-  X(om::order_bound, "om.order_bound")                          \
-  X(om::order_gone, "om.order_gone")                            \
+  X(om::order_ended, "om.order_ended")                          \
   X(om::reject_count, "om.reject_count")                        \
   X(om::gateway_stats, "om.gateway_stats")                      \
   X(om::inject_crash, "om.inject_crash")                        \

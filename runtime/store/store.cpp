@@ -232,6 +232,10 @@ caf::error table_writer::check_fences(const write_batch& b,
     fence prev;
     if (auto i = pending.find(e.key); i != pending.end()) {
       prev = i->second;
+    } else if (e.use == write_batch::key_use::fresh || e.use == write_batch::key_use::once) {
+      // Minted by the caller (an id unique to this incarnation): nothing
+      // can be stored under it, so there is nothing to read.
+      prev = fence{};
     } else {
       auto cur = current_fence(e.key);
       if (!cur)
@@ -291,6 +295,10 @@ caf::error table_writer::commit_all(
     auto w = parts[i].first;
     for (auto& [k, f] : pending[i])
       w->fences_[k] = f;
+    // Keys written for the last time leave nothing behind in the cache.
+    for (auto& e : parts[i].second->entries_)
+      if (e.use == write_batch::key_use::last || e.use == write_batch::key_use::once)
+        w->fences_.erase(e.key);
     w->writes_ += parts[i].second->size();
   }
   return caf::none;

@@ -159,6 +159,20 @@ public:
   void put(std::string key, fence f, const Record& rec, int64_t now_ns) {
     entries_.push_back(entry{std::move(key), f, encode_record(envelope_info{f, now_ns}, rec)});
   }
+
+  /// How a key's fence is treated (see put_with).
+  enum class key_use : uint8_t {
+    existing, // may be stored already: the fence is checked (read once, then cached)
+    fresh,    // minted by the caller, cannot be stored yet: no read; cached after
+    last,     // a last write: checked, then forgotten (nothing stays in memory)
+    once,     // minted and never written again: no read, not cached
+  };
+
+  template <class Record>
+  void put_with(key_use use, std::string key, fence f, const Record& rec, int64_t now_ns) {
+    entries_.push_back(
+      entry{std::move(key), f, encode_record(envelope_info{f, now_ns}, rec), use});
+  }
   size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
   void clear() { entries_.clear(); }
@@ -169,6 +183,7 @@ private:
     std::string key;
     fence f;
     std::string bytes;
+    key_use use = key_use::existing;
   };
   std::vector<entry> entries_;
 };

@@ -68,6 +68,7 @@ bool is_shutdown(const caf::error& reason) {
 
 struct child_rec {
   uint64_t key = 0; // start order
+  std::string user_key; // keyed dynamic children: the caller's key
   size_t spec = 0;
   caf::message args;
   std::string name;
@@ -125,6 +126,10 @@ public:
       [this](start_child_atom, caf::message& args) -> caf::result<caf::actor> {
         return start_dynamic(std::move(args));
       },
+      [this](start_keyed_atom, std::string& key, caf::message& args, caf::actor& notify) {
+        start_keyed(std::move(key), std::move(args), notify);
+      },
+      [this](route_atom, const std::string& key, caf::message& msg) { route(key, msg); },
       [this](broadcast_atom, caf::message& msg) {
         uint64_t n = 0;
         for (auto& [k, rec] : children_)
@@ -146,11 +151,12 @@ private:
 
   // -- starting ----------------------------------------------------------------
 
-  caf::error start(child_rec& rec) {
+  caf::error start(child_rec& rec, bool restarting = false) {
     auto& spec = specs_[rec.spec];
     caf::expected<caf::actor> h = caf::actor{};
     try {
-      h = spec.start(self_->system(), rec.args);
+      auto& fn = restarting && spec.restart ? spec.restart : spec.start;
+      h = fn(self_->system(), rec.args);
     } catch (const std::exception& e) {
       h = make_error(errc::actor_exception, e.what());
     }
@@ -198,6 +204,61 @@ private:
     }
     ++dynamic_started_;
     return it->second.handle;
+  }
+
+  void start_keyed(std::string key, caf::message args, const caf::actor& notify) {
+    auto fail = [&](caf::error err) {
+      if (notify)
+        self_->send(notify, child_start_failed{key, std::move(err), args});
+    };
+    if (!dynamic())
+      return fail(make_error(errc::not_supported, flags_.name + ": not a dynamic pool"));
+    if (shutting_down_)
+      return fail(make_error(errc::supervisor_shutting_down, flags_.name));
+    if (by_user_key_.count(key) > 0)
+      return fail(make_error(errc::already_exists, flags_.name + ": a child has key " + key));
+    child_rec rec;
+    rec.key = next_key_++;
+    rec.spec = 0;
+    rec.args = args;
+    rec.user_key = key;
+    rec.name = specs_[0].name + "#" + key;
+    auto [it, _] = children_.emplace(rec.key, std::move(rec));
+    if (auto err = start(it->second)) {
+      children_.erase(it);
+      return fail(make_error(errc::child_start_failed,
+                             flags_.name + "/" + specs_[0].name + "#" + key + ": " + describe(err)));
+    }
+    by_user_key_.emplace(std::move(key), it->first);
+    ++dynamic_started_;
+  }
+
+  void route(const std::string& key, caf::message& msg) {
+    auto* e = self_->current_mailbox_element();
+    auto i = by_user_key_.find(key);
+    caf::actor target;
+    if (i != by_user_key_.end())
+      if (auto c = children_.find(i->second); c != children_.end())
+        target = c->second.handle;
+    if (!target) {
+      if (e->mid.is_request()) {
+        // Answer in the requester's name: it waits for exactly one response.
+        auto err = make_error(errc::not_found, flags_.name + ": no running child " + key);
+        self_->make_response_promise().deliver(std::move(err));
+        return;
+      }
+      if (auto to = caf::actor_cast<caf::actor>(e->sender))
+        self_->send(to, child_not_found{key, std::move(msg)});
+      return;
+    }
+    // Forward with the original sender and request id (a delegation): the
+    // child answers the requester directly.
+    auto mid = e->mid;
+    target->enqueue(caf::make_mailbox_element(std::move(e->sender), mid, std::move(e->stages),
+                                              std::move(msg)),
+                    self_->context());
+    if (mid.is_request())
+      e->mid.mark_as_answered();
   }
 
   // -- exits -------------------------------------------------------------------
@@ -302,6 +363,8 @@ private:
   void forget_if_done(child_rec& rec) {
     if (dynamic()) {
       ++dynamic_ended_;
+      if (!rec.user_key.empty())
+        by_user_key_.erase(rec.user_key);
       children_.erase(rec.key);
     } else if (specs_[rec.spec].kind == child_kind::temporary) {
       children_.erase(rec.key);
@@ -354,7 +417,7 @@ private:
       auto c = children_.find(k);
       if (c == children_.end() || c->second.state != child_state::restarting)
         continue;
-      if (auto err = start(c->second)) {
+      if (auto err = start(c->second, true)) {
         // A failed restart counts as another failure of the child.
         c->second.last_failure = describe(err);
         c->second.last_failure_ns = wall_ns();
@@ -489,6 +552,7 @@ private:
   std::vector<child_spec> specs_;
   std::map<uint64_t, child_rec> children_; // key order = start order
   std::unordered_map<caf::actor_addr, uint64_t> by_addr_;
+  std::unordered_map<std::string, uint64_t> by_user_key_; // keyed dynamic children
   uint64_t next_key_ = 0;
   std::deque<caf::actor_clock::time_point> restart_times_;
   uint64_t total_restarts_ = 0;

@@ -29,6 +29,11 @@
 // are stopped one at a time in reverse start order with user_shutdown; a
 // child still alive after its shutdown_timeout is killed.
 //
+// Keyed pools: start_keyed_atom starts a dynamic child under a caller's key
+// (e.g. an order id) in one message, without a reply; route_atom then reaches
+// that child by key. The pool is the single owner of the key -> child index,
+// so callers keep no copies of child handles.
+//
 // Supervisors hold their children's handles (links alone do not keep an actor
 // alive) and answer describe_atom with a supervisor_report, from which the
 // operator CLI draws the topology.
@@ -77,6 +82,10 @@ struct child_spec {
   caf::timespan shutdown_timeout = std::chrono::seconds{5};
   /// The child is itself a supervisor (the topology view descends into it).
   bool is_supervisor = false;
+  /// Dynamic pools: used instead of `start` when a child is restarted after a
+  /// failure (same arguments), so the child knows it must recover rather than
+  /// begin afresh. Empty: `start` again.
+  start_fn restart;
 };
 
 struct backoff_policy {
@@ -156,6 +165,34 @@ bool operator==(const supervisor_report& a, const supervisor_report& b);
 using describe_atom = caf::atom_constant<caf::atom("describe")>;
 using start_child_atom = caf::atom_constant<caf::atom("startchild")>;
 using broadcast_atom = caf::atom_constant<caf::atom("broadcast")>;
+using start_keyed_atom = caf::atom_constant<caf::atom("startkeyed")>;
+using route_atom = caf::atom_constant<caf::atom("routechild")>;
+
+/// From a dynamic pool to the starter given in start_keyed_atom: the child
+/// for `key` could not be started (pool shutting down, start function failed).
+struct child_start_failed {
+  std::string key;
+  caf::error reason;
+  caf::message args; // as given to start_keyed_atom
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, child_start_failed& x) {
+    return f(caf::meta::type_name("om.child_start_failed"), x.key, x.reason, x.args);
+  }
+};
+
+/// From a dynamic pool to the sender of a one-way route_atom message: no
+/// running child has that key (it ended, or is waiting to be restarted).
+/// Carries the message back so the sender can answer for it.
+struct child_not_found {
+  std::string key;
+  caf::message msg;
+
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, child_not_found& x) {
+    return f(caf::meta::type_name("om.child_not_found"), x.key, x.msg);
+  }
+};
 
 /// Typed view of a supervisor for its clients.
 using supervisor_actor = caf::typed_actor<
@@ -164,7 +201,18 @@ using supervisor_actor = caf::typed_actor<
   // the template with these arguments.
   caf::replies_to<start_child_atom, caf::message>::with<caf::actor>,
   // Sends the message to every running child; replies with how many.
-  caf::replies_to<broadcast_atom, caf::message>::with<uint64_t>>;
+  caf::replies_to<broadcast_atom, caf::message>::with<uint64_t>,
+  // Dynamic pools, keyed children: starts a child for `key` (unique among
+  // the pool's children) without a reply. A failure goes to the third
+  // argument as child_start_failed (dropped if it is null). The pool is the
+  // one owner of the key -> child index; it forgets a key when its child ends
+  // for good.
+  caf::reacts_to<start_keyed_atom, std::string, caf::message, caf::actor>,
+  // Dynamic pools: delivers the message to the child with `key`, keeping the
+  // original sender and request id, so a request is answered by the child
+  // itself. No such child: a request gets errc::not_found, a one-way message
+  // comes back to its sender as child_not_found.
+  caf::reacts_to<route_atom, std::string, caf::message>>;
 
 /// Spawns a supervisor. For simple_one_for_one, `children` holds exactly one
 /// template spec and starts empty. If a child fails to start the supervisor

@@ -1,4 +1,4 @@
-#include "actors/common/reject.hpp"
+#include "actors/contract/reject.hpp"
 
 namespace om {
 

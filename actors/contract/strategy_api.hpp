@@ -1,5 +1,7 @@
 #pragma once
-// The strategy author's API. A strategy is an actor that sends these commands
+// The strategy author's API: the contract that gateway, order and risk
+// actors all depend on (actors/contract depends on runtime/ only).
+// A strategy is an actor that sends these commands
 // to its node's gateway and receives order_event messages at `reply_to`.
 //
 //   submit_order  -> accepted | rejected | duplicate, then acknowledged,
@@ -12,11 +14,12 @@
 // code and a message naming the field. Events reach the strategy only after
 // the state they report is durable.
 
-#include "actors/common/reject.hpp"
+#include "actors/contract/reject.hpp"
 #include "runtime/model/enums.hpp"
 #include "runtime/model/fields.hpp"
 #include "runtime/model/fixed_point.hpp"
 #include "runtime/model/ids.hpp"
+#include "runtime/model/records.hpp"
 
 #include <caf/actor.hpp>
 
@@ -98,6 +101,10 @@ struct order_event {
             order_qty, limit_px, cum_qty, leaves_qty, avg_px, last_qty, last_px, late,
             flagged_for_review, stage, code, message, ts_ns)
 };
+
+/// Builds an order_event from an order's snapshot (ids, status, quantities,
+/// average price, review flag) stamped now.
+order_event make_event(event_kind kind, const order_snapshot& s);
 
 /// Halts (or resumes) new orders for one strategy or, with an empty
 /// strategy, for all; halting also cancels the affected working orders.
