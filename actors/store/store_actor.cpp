@@ -39,11 +39,23 @@ using store_ptr = store_actor::stateful_pointer<store_state>;
 void flush(store_ptr self) {
   auto& st = self->state;
   st.flush_scheduled = false;
-  // Orders and the fills they add: one atomic write.
-  auto order_err = table_writer::commit_all({{&*st.orders, &st.order_batch},
-                                             {&*st.idempotency, &st.idempotency_batch},
-                                             {&*st.journal, &st.journal_batch}});
-  auto pos_err = st.positions->commit(st.position_batch);
+  // Orders, their keys and the fills they add, and positions: one RocksDB
+  // write. Should it be refused (a stale position fence, say), the two
+  // parts are committed on their own so each caller gets its own outcome.
+  caf::error order_err, pos_err;
+  auto all = table_writer::commit_all({{&*st.orders, &st.order_batch},
+                                       {&*st.idempotency, &st.idempotency_batch},
+                                       {&*st.journal, &st.journal_batch},
+                                       {&*st.positions, &st.position_batch}});
+  if (all && code_of(all) == errc::stale_write) {
+    order_err = table_writer::commit_all({{&*st.orders, &st.order_batch},
+                                          {&*st.idempotency, &st.idempotency_batch},
+                                          {&*st.journal, &st.journal_batch}});
+    pos_err = st.positions->commit(st.position_batch);
+  } else {
+    order_err = all;
+    pos_err = all;
+  }
   if (!order_err)
     st.stats.fills += st.journal_batch.size();
   if (order_err)

@@ -406,6 +406,45 @@ CAF_TEST(a retried submit returns the existing order and never a second one) {
   CAF_CHECK_EQUAL(d2.cum_qty, quantity::from_units(100));
 }
 
+CAF_TEST(a new order is recorded with its first write and reads nothing) {
+  // The first order of (s1, AAPL) reads its position's fence once; the
+  // second is measured.
+  auto warm = submit(order("n0", "AAPL", side::buy, 100, "228.50"));
+  CAF_REQUIRE_EQUAL(warm.news.size(), 1u);
+  report(warm.news[0], venue_report_kind::fill, 100, "228.50", 100, 0);
+  drain();
+  auto x = order("n1", "AAPL", side::buy, 100, "228.50");
+  auto reads = io_counters().reads.load();
+  auto c = submit(x);
+  auto read_to_accept = io_counters().reads.load() - reads;
+  auto id = only(c, event_kind::accepted).id;
+  CAF_REQUIRE_EQUAL(c.news.size(), 1u);
+  // An ack and the fill right behind it share one write (the snapshot and
+  // its fill); the position follows in the store's next batch.
+  auto writes = io_counters().writes.load();
+  auto records = io_counters().records.load();
+  report(c.news[0], venue_report_kind::ack, 0, "0", 0, 100);
+  report(c.news[0], venue_report_kind::fill, 100, "228.50", 100, 0);
+  auto done = drain();
+  only(done, event_kind::acknowledged);
+  CAF_CHECK_EQUAL(only(done, event_kind::filled).cum_qty, quantity::from_units(100));
+  CAF_CHECK_EQUAL(io_counters().writes.load() - writes, 2u);
+  CAF_CHECK_EQUAL(io_counters().records.load() - records, 3u);
+  // Nothing on the way was read back: not the key, not a fence.
+  CAF_CHECK_EQUAL(read_to_accept, 0u);
+  CAF_CHECK_EQUAL(io_counters().reads.load() - reads, 0u);
+  // Both are durable: the key and the order it names.
+  auto rec = db->get<idempotency_record>(table::idempotency, idempotency_key(x.strategy, x.clordid));
+  CAF_REQUIRE(rec);
+  CAF_CHECK_EQUAL(rec->record.order, id);
+  CAF_CHECK_EQUAL(rec->record.terms_digest, terms_digest(x));
+  auto snap = db->get<order_snapshot>(table::orders, order_key(id));
+  CAF_REQUIRE(snap);
+  CAF_CHECK_EQUAL(snap->record.state.status, ord_status::filled);
+  // The finished orders left nothing in the pool.
+  CAF_CHECK_EQUAL(orders_report().children.size(), 0u);
+}
+
 CAF_TEST(fills racing a cancel end canceled with the fills kept) {
   auto x = order("l1", "AAPL", side::buy, 100, "228.50");
   auto c = submit(x);

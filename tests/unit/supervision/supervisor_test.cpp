@@ -19,6 +19,7 @@ using stopped_atom = caf::atom_constant<caf::atom("stopped")>;
 using crash_atom = caf::atom_constant<caf::atom("crash")>;
 using finish_atom = caf::atom_constant<caf::atom("finish")>;
 using throw_atom = caf::atom_constant<caf::atom("throw")>;
+using name_atom = caf::atom_constant<caf::atom("name")>;
 
 /// A test child: reports its start and its end (with the reason) to `obs`.
 caf::behavior worker(caf::event_based_actor* self, std::string name, caf::actor obs,
@@ -37,6 +38,7 @@ caf::behavior worker(caf::event_based_actor* self, std::string name, caf::actor 
     [self](crash_atom) { self->quit(make_error(errc::invalid_argument, "boom")); },
     [self](finish_atom) { self->quit(); },
     [](throw_atom) { throw std::runtime_error("kaboom"); },
+    [name](name_atom) { return name; },
   };
 }
 
@@ -335,6 +337,81 @@ CAF_TEST(dynamic pool starts restarts and forgets children) {
   self->send_exit(sup, caf::exit_reason::user_shutdown);
   CAF_CHECK_EQUAL(events(), (ev{"stop:o3:shutdown", "stop:o2:shutdown",
                                 "down:exit: user_shutdown"}));
+}
+
+CAF_TEST(keyed pool starts by key without a reply and routes by key) {
+  auto f = flags(strategy::simple_one_for_one, 10);
+  auto s = spec("order", obs, child_kind::transient);
+  // A restart goes through `restart`: the child learns it is recovering.
+  s.restart = [o = obs](caf::actor_system& sys, const caf::message& args) -> caf::expected<caf::actor> {
+    return sys.spawn(worker, "re-" + args.get_as<std::string>(0), o, false);
+  };
+  auto sup = make(f, {s});
+  auto typed = caf::actor_cast<supervisor_actor>(sup);
+  self->send(typed, start_keyed_atom::value, std::string{"k1"},
+             caf::make_message(std::string{"o1"}), obs);
+  self->send(typed, start_keyed_atom::value, std::string{"k2"},
+             caf::make_message(std::string{"o2"}), obs);
+  CAF_CHECK_EQUAL(events(), (ev{"start:o1", "start:o2"}));
+  // A second child for a key in use is refused, to the starter.
+  self->send(typed, start_keyed_atom::value, std::string{"k1"},
+             caf::make_message(std::string{"o1b"}), obs);
+  sched.run();
+  bool refused = false;
+  self->receive([&](child_start_failed& x) {
+    refused = x.key == "k1" && code_of(x.reason) == errc::already_exists
+              && x.args.match_elements<std::string>();
+  });
+  CAF_CHECK(refused);
+  // A request routed by key is answered by the child itself.
+  auto ask = [&](const std::string& key) {
+    std::string out;
+    auto h = self->request(sup, caf::infinite, route_atom::value, key,
+                           caf::make_message(name_atom::value));
+    sched.run();
+    h.receive([&](std::string& n) { out = n; }, [&](caf::error& e) { out = std::string{"error:"} + to_string(code_of(e)); });
+    return out;
+  };
+  CAF_CHECK_EQUAL(ask("k2"), "o2");
+  CAF_CHECK_EQUAL(ask("nope"), "error:not_found");
+  // A one-way message reaches the child; the crash restarts it through
+  // `restart`, under the same key.
+  self->send(typed, route_atom::value, std::string{"k1"}, caf::make_message(crash_atom::value));
+  CAF_CHECK_EQUAL(events(), (ev{"stop:o1:invalid_argument: boom", "start:re-o1"}));
+  CAF_CHECK_EQUAL(ask("k1"), "re-o1");
+  // Ended for good: the key is forgotten, and a one-way message for it
+  // comes back to its sender.
+  self->send(typed, route_atom::value, std::string{"k2"}, caf::make_message(finish_atom::value));
+  CAF_CHECK_EQUAL(events(), (ev{"stop:o2:normal"}));
+  self->send(typed, route_atom::value, std::string{"k2"}, caf::make_message(finish_atom::value));
+  sched.run();
+  bool bounced = false;
+  self->receive([&](child_not_found& x) {
+    bounced = x.key == "k2" && x.msg.match_elements<finish_atom>();
+  });
+  CAF_CHECK(bounced);
+  auto r = report(sup);
+  CAF_CHECK_EQUAL(r.children.size(), 1u);
+  CAF_CHECK_EQUAL(info(r, "order#k1").restarts, 1u);
+  // The key is free again once its child ended.
+  self->send(typed, start_keyed_atom::value, std::string{"k2"},
+             caf::make_message(std::string{"o2again"}), obs);
+  CAF_CHECK_EQUAL(events(), (ev{"start:o2again"}));
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+  events();
+}
+
+CAF_TEST(keyed start on a shutting-down or static supervisor is refused to the starter) {
+  auto sup = make(flags(strategy::one_for_one, 3), {spec("a", obs)});
+  CAF_CHECK_EQUAL(events(), (ev{"start:a"}));
+  self->send(caf::actor_cast<supervisor_actor>(sup), start_keyed_atom::value, std::string{"k"},
+             caf::make_message(std::string{"x"}), obs);
+  sched.run();
+  bool refused = false;
+  self->receive([&](child_start_failed& x) { refused = code_of(x.reason) == errc::not_supported; });
+  CAF_CHECK(refused);
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+  events();
 }
 
 CAF_TEST(start child on a static supervisor is refused) {
