@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ordermesh-bench --json runs end to end (small N) and reports the keys the
-# performance page is built from. Figures are not judged here: CI machines
+# performance page is built from. Timings are not judged here: CI machines
 # are shared; docs/performance.md records measured figures.
 # usage: bench_smoke.sh BENCH SOURCE_DIR
 BENCH=$1 SRC=$2
@@ -9,14 +9,34 @@ cd "$SRC"
 "$BENCH" -n 2000 -w 100 --json --data-dir "$WORK/b" > "$WORK/bench.json" 2> "$WORK/bench.log" \
   || { rc=$?; tail -20 "$WORK/bench.log"; fail "bench exited $rc"; }
 J="$WORK/bench.json"
-for k in orders_per_s baseline_orders_per_s ratio; do
+[ "$(wc -l < "$J")" = 1 ] || fail "--json is not one line"
+for k in orders_per_s baseline_orders_per_s ratio bare_orders_per_s bare_ratio \
+         messages_per_order round_trips_per_order writes_per_order records_per_order \
+         reads_per_order timer_pushes_per_order rss_end_mb; do
   [ "$(json "$J" "'$k' in j and j['$k'] > 0")" = True ] || fail "missing or zero: $k"
 done
+for k in messages_per_order round_trips_per_order writes_per_order records_per_order reads_per_order; do
+  [ "$(json "$J" "j['bare_counts']['$k'] > 0")" = True ] || fail "bare_counts.$k missing or zero"
+done
+# Counted exactly: the bare pipeline's shape is known (12 messages, 4 store
+# request/response pairs, no timers), and the counted passes finished.
+[ "$(json "$J" "round(j['bare_counts']['round_trips_per_order'], 6)")" = 6.0 ] || fail "bare pipeline: not 6 round trips per order"
+[ "$(json "$J" "j['bare_counts']['timer_pushes_per_order']")" = 0.0 ] || fail "bare pipeline pushed timers"
+[ "$(json "$J" "'error' in j['counts'] or 'error' in j['bare_counts']")" = False ] || fail "a counted pass failed"
 [ "$(json "$J" "j['filled']")" = 2000 ] || fail "not every bench order filled"
 for s in "submit->accepted" "received->risk_checked" "risk_checked->routed" "received->venue_acked" "submit->filled"; do
   [ "$(json "$J" "j['stages']['$s']['p99_us'] > 0 and j['stages']['$s']['p50_us'] > 0")" = True ] || fail "stage $s missing"
 done
-echo "bench: $(json "$J" "round(j['orders_per_s']), 'orders/s; baseline', round(j['baseline_orders_per_s'])")"
+echo "bench: $(json "$J" "round(j['orders_per_s']), 'orders/s; baseline', round(j['baseline_orders_per_s']), '; bare', round(j['bare_orders_per_s']), '; per order:', j['messages_per_order'], 'messages,', j['timer_pushes_per_order'], 'timer pushes'")"
+# Memory per open order: resting limit orders, every one acknowledged.
+"$BENCH" --open-orders 2000 --json --data-dir "$WORK/o" > "$WORK/open.json" 2> "$WORK/open.log" \
+  || { rc=$?; tail -20 "$WORK/open.log"; fail "open-orders bench exited $rc"; }
+O="$WORK/open.json"
+[ "$(wc -l < "$O")" = 1 ] || fail "--open-orders --json is not one line"
+[ "$(json "$O" "j['acknowledged']")" = 2000 ] || fail "not every open order acknowledged"
+[ "$(json "$O" "j['other_terminal'] == 0 and j['unexpected_fills'] == 0")" = True ] || fail "open orders did not all rest"
+[ "$(json "$O" "j['bytes_per_open_order'] > 0 and j['rss_open_mb'] > j['rss_before_mb'] > 0")" = True ] || fail "no memory per open order"
+echo "open orders: $(json "$O" "round(j['bytes_per_open_order']), 'bytes per open order'")"
 # Cross-node mode: a second real process (ordermesh-node --node b2) hosts
 # risk and the venue; the remote baseline runs in the same invocation.
 "$BENCH" --cross-node -n 2000 -w 100 --json --data-dir "$WORK/x" > "$WORK/cross.json" 2> "$WORK/cross.log" \
@@ -28,4 +48,4 @@ X="$WORK/cross.json"
 [ "$(json "$X" "j['remote_round_trips_per_s'] > 0")" = True ] || fail "no remote round-trip baseline"
 [ "$(json "$X" "j['risk_round_trip']['p50_us'] > 0")" = True ] || fail "no risk round trips measured"
 echo "cross-node: $(json "$X" "round(j['orders_per_s']), 'orders/s; remote baseline', round(j['baseline_orders_per_s']), 'orders/s; round trips', round(j['remote_round_trips_per_s'])")"
-echo "bench smoke: 2 passed, 0 failed"
+echo "bench smoke: 3 passed, 0 failed"

@@ -3,12 +3,23 @@
 // Desk run: N orders through the real in-process pipeline (gateway with its
 // idempotency write, risk actor, an order actor per order, router, simulated
 // venue, store actor with snapshots on), flat out or at a target rate. Orders
-// come in buy/sell pairs at the same price on 8 symbols so every order fills.
+// come in buy/sell pairs at the same price on 8 symbols so every order fills
+// (driver.hpp). Resident memory is read once the desk is idle again.
 //
-// Baseline run, same process: bare CAF actors with the same shape as the
-// issue's reference (an actor spawned per order, ~a dozen messages and four
-// batched RocksDB writes of the same encoded order record), so the ratio
-// shows what the desk's logic costs on top of the framework.
+// Baselines, same process:
+// - "baseline": bare CAF actors with the same shape as the reference
+//   (an actor spawned per order, ~a dozen messages and four batched RocksDB
+//   writes of the same encoded order record); `ratio` = desk / baseline.
+// - "bare": the minimal bare pipeline of the desk's shape (bare.hpp), 1000
+//   orders in flight, the smallest records the store API writes (112 bytes);
+//   `bare_ratio` = desk / bare.
+//
+// Per-order counts (counted.hpp): a short pass of the same desk, and one of
+// the bare pipeline, under CAF's test coordinator, counting every message,
+// round trip, timer push and RocksDB call exactly.
+//
+// --open-orders N: N limit orders that rest at the venue; resident memory
+// before and once all are acknowledged, per open order.
 
 #include "runtime/clock.hpp"
 #include "actors/cluster/node_agent.hpp"
@@ -20,6 +31,10 @@
 #include "actors/wire/desk_types.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/store/store.hpp"
+#include "tools/bench/bare.hpp"
+#include "tools/bench/counted.hpp"
+#include "tools/bench/driver.hpp"
+#include "tools/bench/rss.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
@@ -40,6 +55,7 @@
 #include <sstream>
 
 using namespace om;
+using namespace om::bench;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -64,142 +80,6 @@ pct percentiles(std::vector<int64_t> v) {
   out.p99 = at(0.99);
   out.p999 = at(0.999);
   return out;
-}
-
-// -- desk driver ---------------------------------------------------------------
-
-using go_atom = caf::atom_constant<caf::atom("om_bgo")>;
-using tick2_atom = caf::atom_constant<caf::atom("om_btick")>;
-
-struct driver_result {
-  int64_t start_ns = 0;
-  int64_t end_ns = 0;
-  uint64_t filled = 0;
-  uint64_t other_terminal = 0;
-  std::vector<int64_t> to_accepted, to_acked, to_filled;
-
-  template <class Inspector>
-  friend typename Inspector::result_type inspect(Inspector& f, driver_result& x) {
-    return f(caf::meta::type_name("bench.driver_result"), x.start_ns, x.end_ns, x.filled,
-             x.other_terminal, x.to_accepted, x.to_acked, x.to_filled);
-  }
-};
-
-struct driver_state {
-  std::vector<const instrument*> insts;
-  caf::actor gateway;
-  caf::actor report_to;
-  uint64_t n = 0, sent = 0, done = 0;
-  uint32_t rate = 0;
-  uint64_t window = 0; // max orders in flight when flat out; 0 = no limit
-  double credit = 0;
-  int64_t last_tick_ns = 0;
-  std::vector<int64_t> sent_at;
-  driver_result r;
-};
-
-void send_batch(caf::stateful_actor<driver_state>* self, uint64_t count) {
-  auto& st = self->state;
-  for (uint64_t k = 0; k < count && st.sent < st.n; ++k) {
-    if (st.window > 0 && st.sent - st.done >= st.window)
-      break;
-    auto i = st.sent++;
-    auto& inst = *st.insts[(i / 2) % st.insts.size()];
-    submit_order x;
-    x.strategy = strategy_id{"bench"};
-    x.clordid = client_order_id{std::to_string(i)};
-    x.symbol = inst.id.value;
-    x.side = i % 2 == 0 ? side::buy : side::sell;
-    x.type = ord_type::limit;
-    x.tif = time_in_force::day;
-    x.qty = quantity::from_units(100);
-    x.px = inst.prev_close;
-    x.reply_to = caf::actor_cast<caf::actor>(self);
-    st.sent_at[i] = wall_ns();
-    caf::anon_send(st.gateway, std::move(x));
-  }
-}
-
-caf::behavior driver(caf::stateful_actor<driver_state>* self, std::vector<const instrument*> insts,
-                     caf::actor gateway, caf::actor report_to, uint64_t n, uint32_t rate,
-                     uint64_t window) {
-  auto& st = self->state;
-  st.insts = std::move(insts);
-  st.gateway = std::move(gateway);
-  st.report_to = std::move(report_to);
-  st.n = n;
-  st.rate = rate;
-  st.window = rate == 0 ? window : 0;
-  st.sent_at.assign(n, 0);
-  st.r.to_accepted.reserve(n);
-  st.r.to_acked.reserve(n);
-  st.r.to_filled.reserve(n);
-  return {
-    [self](go_atom) {
-      auto& st = self->state;
-      st.r.start_ns = wall_ns();
-      if (st.rate == 0 && st.window > 0) {
-        send_batch(self, st.window); // then one more per finished order
-      } else if (st.rate == 0) {
-        // Flat out, in slices so events interleave with sending.
-        send_batch(self, 2000);
-        if (st.sent < st.n)
-          self->send(self, tick2_atom::value);
-      } else {
-        self->send(self, tick2_atom::value);
-      }
-    },
-    [self](tick2_atom) {
-      auto& st = self->state;
-      if (st.rate == 0) {
-        send_batch(self, 2000);
-      } else {
-        // Owed orders from the real time elapsed (timers fire late).
-        auto t = wall_ns();
-        if (st.last_tick_ns == 0)
-          st.last_tick_ns = t;
-        st.credit += static_cast<double>(st.rate) * static_cast<double>(t - st.last_tick_ns) / 1e9;
-        st.last_tick_ns = t;
-        auto k = static_cast<uint64_t>(st.credit);
-        st.credit -= static_cast<double>(k);
-        send_batch(self, k);
-      }
-      if (st.sent < st.n) {
-        if (st.rate == 0)
-          self->send(self, tick2_atom::value);
-        else
-          self->delayed_send(self, 100us, tick2_atom::value);
-      }
-    },
-    [self](const order_event& e) {
-      auto& st = self->state;
-      auto i = std::stoull(e.clordid.value);
-      auto dt = wall_ns() - st.sent_at[i];
-      switch (e.kind) {
-        case event_kind::accepted: st.r.to_accepted.push_back(dt); break;
-        case event_kind::acknowledged: st.r.to_acked.push_back(dt); break;
-        case event_kind::filled:
-          st.r.to_filled.push_back(dt);
-          ++st.r.filled;
-          ++st.done;
-          break;
-        case event_kind::rejected:
-        case event_kind::canceled:
-        case event_kind::expired:
-          ++st.r.other_terminal;
-          ++st.done;
-          break;
-        default: break;
-      }
-      if (st.window > 0 && st.sent < st.n)
-        send_batch(self, 1);
-      if (st.done == st.n) {
-        st.r.end_ns = wall_ns();
-        self->send(st.report_to, std::move(st.r));
-        self->quit();
-      }
-    },
-  };
 }
 
 // -- baseline -------------------------------------------------------------------
@@ -463,6 +343,136 @@ caf::actor connect_to(caf::actor_system& sys, uint16_t port) {
   return {};
 }
 
+/// The instruments the desk runs cycle through.
+std::vector<std::string> bench_symbols() {
+  return {"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "JPM", "XOM"};
+}
+
+/// RocksDB calls of this process since construction (om::io_counters()).
+struct io_delta {
+  uint64_t writes, records, reads, scans;
+  io_delta() {
+    auto& c = io_counters();
+    writes = c.writes.load();
+    records = c.records.load();
+    reads = c.reads.load();
+    scans = c.scans.load();
+  }
+  nlohmann::json per_order(uint64_t n) const {
+    io_delta now;
+    auto per = [n](uint64_t x) { return n ? static_cast<double>(x) / static_cast<double>(n) : 0.0; };
+    return {{"writes_per_order", per(now.writes - writes)},
+            {"records_per_order", per(now.records - records)},
+            {"reads_per_order", per(now.reads - reads)},
+            {"scans_per_order", per(now.scans - scans)}};
+  }
+};
+
+/// Per-order figures of a counted pass.
+nlohmann::json per_order(const pass_counts& p) {
+  auto n = static_cast<double>(p.orders ? p.orders : 1);
+  auto per = [n](uint64_t x) { return static_cast<double>(x) / n; };
+  nlohmann::json j{{"messages_per_order", per(p.messages)},
+                   {"round_trips_per_order", per(p.responses)},
+                   {"writes_per_order", per(p.writes)},
+                   {"records_per_order", per(p.records)},
+                   {"reads_per_order", per(p.reads)},
+                   {"scans_per_order", per(p.scans)},
+                   {"timer_pushes_per_order", per(p.timer_pushes)},
+                   {"timer_pushes_by_kind",
+                    {{"delayed_send", per(p.timer_pushes_delayed_send)},
+                     {"request_timeout", per(p.timer_pushes_request_timeout)},
+                     {"receive_timeout", per(p.timer_pushes_receive_timeout)}}},
+                   {"timer_cancels_per_order", per(p.timer_cancels)},
+                   {"spawns_per_order", per(p.spawns)},
+                   {"orders", p.orders},
+                   {"window", p.window},
+                   {"messages", p.messages},
+                   {"round_trips", p.responses},
+                   {"timer_pushes", p.timer_pushes},
+                   {"time_advances", p.time_advances}};
+  if (!p.ok)
+    j["error"] = p.error;
+  return j;
+}
+
+/// Waits (up to 10 s) until the gateway has no live order left.
+uint64_t wait_idle(caf::scoped_actor& self, const caf::actor& gw) {
+  uint64_t live = 1;
+  for (int i = 0; i < 1000 && live > 0; ++i) {
+    self->request(caf::actor_cast<gateway_actor>(gw), 5s, stats_atom::value)
+      .receive([&](gateway_stats& s) { live = s.live; }, [](caf::error&) {});
+    if (live > 0)
+      std::this_thread::sleep_for(10ms);
+  }
+  return live;
+}
+
+/// --open-orders: `n` resting orders, `window` in flight; fills `out`.
+bool measure_open_orders(caf::actor_system& sys, caf::scoped_actor& self, const caf::actor& gw,
+                         const std::vector<const instrument*>& insts, uint64_t n, uint64_t window,
+                         nlohmann::json& out) {
+  driver_options d;
+  d.insts = insts;
+  d.gateway = gw;
+  d.report_to = caf::actor_cast<caf::actor>(self);
+  d.orders = n;
+  d.window = window;
+  d.mix = order_mix::resting;
+  d.record_latency = false; // the driver keeps nothing per order
+  auto before = rss_bytes();
+  auto drv = spawn_driver(sys, std::move(d));
+  self->send(drv, go_atom::value);
+  driver_result res;
+  bool ok = false;
+  self->receive([&](driver_result& r) { res = std::move(r), ok = true; },
+                caf::after(std::chrono::seconds(1200)) >> [] {});
+  if (!ok) {
+    std::cerr << "ordermesh-bench: open orders timed out\n";
+    return false;
+  }
+  // Acknowledged means durable at the venue and in the store; let the last
+  // messages (bindings, post-trade samples) land before reading.
+  std::this_thread::sleep_for(300ms);
+  auto open = rss_bytes();
+  gateway_stats gs;
+  self->request(caf::actor_cast<gateway_actor>(gw), 10s, stats_atom::value)
+    .receive([&](gateway_stats& s) { gs = std::move(s); }, [](caf::error&) {});
+  auto secs = static_cast<double>(res.end_ns - res.start_ns) / 1e9;
+  out["mode"] = "open_orders";
+  out["open_orders"] = n;
+  out["window"] = window;
+  out["acknowledged"] = res.acknowledged;
+  out["other_terminal"] = res.other_terminal;
+  out["unexpected_fills"] = res.unexpected_fills;
+  out["live_at_gateway"] = gs.live;
+  out["open_orders_per_s"] = static_cast<double>(n) / secs;
+  out["rss_before_mb"] = static_cast<double>(before) / (1024.0 * 1024.0);
+  out["rss_open_mb"] = static_cast<double>(open) / (1024.0 * 1024.0);
+  out["bytes_per_open_order"] =
+    (static_cast<double>(open) - static_cast<double>(before)) / static_cast<double>(n);
+  out["resting_offset_bps"] = 300;
+  return true;
+}
+
+void print_open_orders(const nlohmann::json& out, bool json) {
+  if (json) {
+    std::cout << out.dump() << "\n";
+    return;
+  }
+  if (!out.contains("bytes_per_open_order"))
+    return;
+  char line[200];
+  std::snprintf(line, sizeof line, "%.1f MB before, %.1f MB with the orders open: %.0f bytes",
+                out["rss_before_mb"].get<double>(), out["rss_open_mb"].get<double>(),
+                out["bytes_per_open_order"].get<double>());
+  std::cout << "ordermesh-bench: " << out["open_orders"] << " resting orders, " << out["window"]
+            << " in flight\n";
+  std::cout << "  acknowledged " << out["acknowledged"] << ", other terminal "
+            << out["other_terminal"] << ", unexpected fills " << out["unexpected_fills"] << "\n";
+  std::cout << "  resident memory: " << line << " per open order\n";
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -483,6 +493,15 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print one JSON object");
   app.add_flag("--skip-baseline", skip_baseline, "do not run the bare-CAF baseline");
   app.add_flag("--baseline-only", baseline_only, "run only the bare-CAF baseline");
+  uint64_t open_orders = 0;
+  app.add_option("--open-orders", open_orders,
+                 "instead of the run: N limit orders resting at the venue, resident memory "
+                 "per open order (window: -w, default 1000)");
+  bool skip_counts = false;
+  app.add_flag("--skip-counts", skip_counts, "do not run the counted passes (per-order counts)");
+  uint64_t count_orders = 500;
+  app.add_option("--count-orders", count_orders,
+                 "orders of the counted desk pass (100 in flight; default 500)");
   bool cross_node = false;
   std::vector<uint16_t> serve_ports;
   app.add_option("--serve-baseline", serve_ports,
@@ -494,6 +513,11 @@ int main(int argc, char** argv) {
   if (serve_ports.size() == 2)
     return serve_baseline(serve_ports[0], serve_ports[1]);
   orders += orders % 2;
+  count_orders += count_orders % 2;
+  if (open_orders > 0 && cross_node) {
+    std::cerr << "ordermesh-bench: --open-orders is a single-node mode\n";
+    return 2;
+  }
   if (cross_node && app.count("--config") == 0)
     config = "config/bench-cluster.toml";
   if (data_dir.empty())
@@ -548,7 +572,8 @@ int main(int argc, char** argv) {
   }
   auto db = store::open(store_options{data_dir + "/db"});
   auto bl_db = store::open(store_options{data_dir + "/baseline"});
-  if (!db || !bl_db) {
+  auto bare_db = store::open(store_options{data_dir + "/bare"});
+  if (!db || !bl_db || !bare_db) {
     std::cerr << "ordermesh-bench: cannot open the stores in " << data_dir << "\n";
     return 2;
   }
@@ -572,6 +597,8 @@ int main(int argc, char** argv) {
       sample.id = order_id::make(1, 1);
       auto bl = run_baseline(sys, *bl_db, orders, sample);
       std::cout << "baseline: " << bl << " orders/s\n";
+      auto bare = run_bare(sys, bare_options{*bare_db, orders, 1000});
+      std::cout << "bare: " << bare << " orders/s (" << bare_shape() << ")\n";
       return 0;
     }
     auto refdata = std::make_shared<refdata_service>(*rd);
@@ -599,7 +626,7 @@ int main(int argc, char** argv) {
     }
     std::this_thread::sleep_for(200ms);
     std::vector<const instrument*> insts;
-    for (auto s : {"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "JPM", "XOM"})
+    for (auto& s : bench_symbols())
       insts.push_back(*(*rd)->resolve(s));
     if (!gw) {
       std::cerr << "ordermesh-bench: no gateway\n";
@@ -634,7 +661,24 @@ int main(int argc, char** argv) {
         return 3;
       }
     }
-    auto d = sys.spawn(driver, insts, gw, caf::actor_cast<caf::actor>(self), orders, rate, window);
+    if (open_orders > 0) {
+      bool ok = measure_open_orders(sys, self, gw, insts, open_orders, window ? window : 1000, out);
+      self->monitor(root);
+      self->send_exit(root, caf::exit_reason::user_shutdown);
+      self->receive([](caf::down_msg&) {}, caf::after(std::chrono::seconds(60)) >> [] {});
+      fs::remove_all(data_dir);
+      print_open_orders(out, json);
+      return ok ? 0 : 3;
+    }
+    driver_options dopts;
+    dopts.insts = insts;
+    dopts.gateway = gw;
+    dopts.report_to = caf::actor_cast<caf::actor>(self);
+    dopts.orders = orders;
+    dopts.rate = rate;
+    dopts.window = window;
+    io_delta timed_io;
+    auto d = spawn_driver(sys, std::move(dopts));
     self->send(d, go_atom::value);
     driver_result res;
     self->receive([&](driver_result& r) { res = std::move(r); },
@@ -644,6 +688,12 @@ int main(int argc, char** argv) {
                   });
     auto secs = static_cast<double>(res.end_ns - res.start_ns) / 1e9;
     auto ops = static_cast<double>(orders) / secs;
+    // Idle again: every order actor gone (their last writes included).
+    auto live = wait_idle(self, gw);
+    out["timed_io"] = timed_io.per_order(orders);
+    out["rss_end_mb"] = rss_mb();
+    if (live > 0)
+      out["live_at_rss_end"] = live;
     gateway_stats gs;
     self->request(caf::actor_cast<gateway_actor>(gw), 5s, stats_atom::value)
       .receive([&](gateway_stats& s) { gs = std::move(s); }, [](caf::error&) {});
@@ -728,12 +778,48 @@ int main(int argc, char** argv) {
       out["baseline_orders_per_s"] = bl;
       out["ratio"] = ops / bl;
       out["baseline_shape"] = "spawn + 15 messages + 4 batched RocksDB writes per order";
+      // The minimal bare pipeline, its own window.
+      io_delta bare_io;
+      auto bare = run_bare(sys, bare_options{*bare_db, orders, 1000});
+      out["bare_timed_io"] = bare_io.per_order(orders);
+      out["bare_orders_per_s"] = bare;
+      out["bare_ratio"] = ops / bare;
+      out["bare_window"] = 1000;
+      out["bare_record_bytes"] = bare_record_bytes();
+      out["bare_shape"] = bare_shape();
+    }
+  }
+  // Counted passes, each in its own test-coordinator actor system and
+  // RocksDB, after the timed runs (the I/O counters are process-wide).
+  if (!cross_node && !skip_counts) {
+    counted_desk_options co;
+    co.cfg = *cfg;
+    co.refdata = *rd;
+    co.symbols = bench_symbols();
+    co.data_dir = data_dir + "/counted-desk";
+    co.orders = count_orders;
+    co.window = 100;
+    pass_counts warm;
+    auto dc = count_desk(co, &warm);
+    if (!dc.ok)
+      std::cerr << "ordermesh-bench: counted desk pass: " << dc.error << "\n";
+    auto j = per_order(dc);
+    j["warmup"] = per_order(warm);
+    for (auto k : {"messages_per_order", "round_trips_per_order", "writes_per_order",
+                   "records_per_order", "reads_per_order", "timer_pushes_per_order"})
+      out[k] = j[k];
+    out["counts"] = j;
+    if (!skip_baseline) {
+      auto bc = count_bare(data_dir + "/counted-bare", 2000, 1000);
+      if (!bc.ok)
+        std::cerr << "ordermesh-bench: counted bare pass: " << bc.error << "\n";
+      out["bare_counts"] = per_order(bc);
     }
   }
   log::shutdown();
   fs::remove_all(data_dir);
   if (json) {
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump() << "\n";
     return 0;
   }
   auto f = [](double x) {
@@ -753,6 +839,35 @@ int main(int argc, char** argv) {
     std::cout << "  baseline: " << f(out["baseline_orders_per_s"]) << " orders/s ("
               << out["baseline_shape"].get<std::string>() << "), ratio "
               << f(out["ratio"].get<double>() * 100) << "%\n";
+  if (out.contains("bare_orders_per_s"))
+    std::cout << "  bare:     " << f(out["bare_orders_per_s"]) << " orders/s ("
+              << out["bare_shape"].get<std::string>() << ", " << out["bare_window"]
+              << " in flight), bare_ratio " << f(out["bare_ratio"].get<double>() * 100) << "%\n";
+  auto counts_line = [&](const char* who, const nlohmann::json& c) {
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "  %-13s %6.2f messages, %5.2f round trips, %5.3f writes (%5.2f records), "
+                  "%5.2f reads, %5.2f timer pushes per order (%llu orders counted)\n",
+                  who, c["messages_per_order"].get<double>(), c["round_trips_per_order"].get<double>(),
+                  c["writes_per_order"].get<double>(), c["records_per_order"].get<double>(),
+                  c["reads_per_order"].get<double>(), c["timer_pushes_per_order"].get<double>(),
+                  static_cast<unsigned long long>(c["orders"].get<uint64_t>()));
+    std::cout << line;
+  };
+  if (out.contains("counts"))
+    counts_line("counted desk:", out["counts"]);
+  if (out.contains("bare_counts"))
+    counts_line("counted bare:", out["bare_counts"]);
+  if (out.contains("timed_io")) {
+    char line[200];
+    auto& t = out["timed_io"];
+    std::snprintf(line, sizeof line,
+                  "  timed desk:   %.2f writes (%.2f records), %.2f reads per order; resident "
+                  "memory at the end %.1f MB\n",
+                  t["writes_per_order"].get<double>(), t["records_per_order"].get<double>(),
+                  t["reads_per_order"].get<double>(), out["rss_end_mb"].get<double>());
+    std::cout << line;
+  }
   std::cout << "  latency (us)                 p50      p99    p99.9\n";
   for (auto& [k, v] : out["stages"].items()) {
     char line[160];
