@@ -17,7 +17,7 @@
 // Used by the timed run (threaded scheduler) and by the counted pass (test
 // coordinator): it has no timers except the 100 µs tick of a rate run.
 
-#include "actors/gateway/strategy_api.hpp"
+#include "actors/contract/strategy_api.hpp"
 #include "runtime/model/instrument.hpp"
 
 #include <caf/actor.hpp>
