@@ -682,30 +682,23 @@ void forward(gw_ptr self, const Cmd& cmd, event_kind refused_kind) {
 /// to be restarted): refused, never dropped.
 void on_child_not_found(gw_ptr self, const sup::child_not_found& m) {
   auto why = "order " + m.key + " has no running actor (it just ended, or is restarting)";
-  if (m.msg.match_elements<order_cancel_cmd>()) {
-    auto& c = m.msg.get_as<order_cancel_cmd>(0);
+  auto refuse = [&](event_kind kind, const caf::actor& to) {
     order_event ev;
-    ev.kind = event_kind::cancel_rejected;
+    ev.kind = kind;
     ev.code = reject_code::unknown_order;
     ev.stage = stage_of(ev.code);
     ev.message = why + "; retry";
     ev.ts_ns = wall_ns();
-    if (c.reply_to)
-      caf::anon_send(c.reply_to, std::move(ev));
-  } else if (m.msg.match_elements<order_amend_cmd>()) {
-    auto& c = m.msg.get_as<order_amend_cmd>(0);
-    order_event ev;
-    ev.kind = event_kind::replace_rejected;
-    ev.code = reject_code::unknown_order;
-    ev.stage = stage_of(ev.code);
-    ev.message = why + "; retry";
-    ev.ts_ns = wall_ns();
-    if (c.reply_to)
-      caf::anon_send(c.reply_to, std::move(ev));
-  } else {
+    if (to)
+      caf::anon_send(to, std::move(ev));
+  };
+  if (m.msg.match_elements<order_cancel_cmd>())
+    refuse(event_kind::cancel_rejected, m.msg.get_as<order_cancel_cmd>(0).reply_to);
+  else if (m.msg.match_elements<order_amend_cmd>())
+    refuse(event_kind::replace_rejected, m.msg.get_as<order_amend_cmd>(0).reply_to);
+  else
     self->state.log->warn("order_id={} event=command_not_delivered reason={}", m.key,
                           log::q(why));
-  }
 }
 
 caf::result<kill_switch_result> on_kill_switch(gw_ptr self, const kill_switch& k) {
