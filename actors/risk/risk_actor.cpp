@@ -42,7 +42,6 @@ struct risk_state {
   std::unordered_map<uint64_t, reservation> reservations; // by order id
   store_actor store; // this node's: positions are persisted here
   fence next{0, 0};
-  bool ready = false; // incarnation known and state restored
   // Restore: stores holding this instrument's orders, and progress.
   std::vector<std::string> sources;
   size_t next_source = 0;
@@ -101,8 +100,6 @@ risk_verdict_msg not_ready(risk_ptr self) {
 risk_verdict_msg check(risk_ptr self, const risk_check_request& req) {
   auto t0 = mono_ns();
   auto& st = self->state;
-  if (!st.ready)
-    return not_ready(self);
   auto v = st.book->check_and_reserve(req.strategy, req.side, req.type, req.qty, req.px, t0);
   if (v.approved())
     st.reservations[req.id.value] = reservation{req.strategy, req.side, req.qty, {}, {}};
@@ -116,8 +113,6 @@ risk_verdict_msg check(risk_ptr self, const risk_check_request& req) {
 risk_verdict_msg amend(risk_ptr self, const risk_amend_request& req) {
   auto t0 = mono_ns();
   auto& st = self->state;
-  if (!st.ready)
-    return not_ready(self);
   auto i = st.reservations.find(req.id.value);
   quantity current = i == st.reservations.end() ? quantity{} : i->second.remaining;
   risk_verdict v;
@@ -138,10 +133,6 @@ risk_verdict_msg amend(risk_ptr self, const risk_amend_request& req) {
 
 void on_fill(risk_ptr self, const risk_fill& f) {
   auto& st = self->state;
-  if (!st.ready) {
-    st.early_fills.push_back(f);
-    return;
-  }
   auto i = st.reservations.find(f.id.value);
   if (i == st.reservations.end()) // e.g. risk was bypassed: track it from here
     i = st.reservations.emplace(f.id.value, reservation{f.strategy, f.side, {}, {}, {}}).first;
@@ -160,10 +151,6 @@ void on_fill(risk_ptr self, const risk_fill& f) {
 
 void on_release(risk_ptr self, const risk_release& r) {
   auto& st = self->state;
-  if (!st.ready) {
-    st.early_releases.push_back(r);
-    return;
-  }
   if (r.has_fill)
     on_fill(self, r.final_fill);
   auto i = st.reservations.find(r.id.value);
@@ -177,6 +164,8 @@ void on_release(risk_ptr self, const risk_release& r) {
 
 /// Rebuilds positions from every order of the instrument (the store's source
 /// of truth) and reservations from the open ones, then writes the positions.
+void become_ready(risk_ptr self);
+
 void rebuild(risk_ptr self, std::vector<order_snapshot>& orders) {
   auto& st = self->state;
   std::map<std::string, position_snapshot> pos;
@@ -218,7 +207,7 @@ void rebuild(risk_ptr self, std::vector<order_snapshot>& orders) {
     st.book->restore(p);
     persist(self, p.strategy);
   }
-  st.ready = true;
+  become_ready(self);
   st.log->info("instrument={} event=restored orders={} strategies={} open_orders={} "
                "early_fills={} early_releases={}",
                st.book->inst().id.value, orders.size(), pos.size(), st.reservations.size(),
@@ -342,10 +331,9 @@ void restore(risk_ptr self) {
 /// asynchronously at start, so a miss is retried for a few seconds before
 /// the actor settles for memory-only positions.
 void find_store(risk_ptr self) {
-  auto& st = self->state;
   auto dir = find_directory(self->system());
-  if (!dir) {
-    st.ready = true;
+  if (!dir) { // the directory is being restarted: look again shortly
+    self->delayed_send(self, 50ms, retry_atom::value);
     return;
   }
   self->request(dir, 5s, resolve_atom::value, std::string{svc::store}, std::string{})
@@ -362,22 +350,23 @@ void find_store(risk_ptr self) {
         }
         st.log->error("instrument={} event=no_store error={} positions=memory_only",
                       st.book->inst().id.value, log::q(describe(err)));
-        st.ready = true;
+        become_ready(self);
       });
 }
 
-risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section limits,
-                                    std::vector<std::string> sources) {
-  auto& st = self->state;
-  st.sources = std::move(sources);
-  st.book = std::make_unique<risk_book>(std::move(inst), limits);
-  register_self(self, svc::risk, st.book->inst().id.value);
-  find_store(self);
+// Phases:
+//
+//   restoring --(positions rebuilt from the orders tables, or no store)--> ready
+//
+// Restoring: checks and amends answer risk_unavailable (the book is not
+// known yet); fills and releases wait and are applied once ready. Ready:
+// the book decides.
+
+/// Handlers both phases share.
+template <class... Fs>
+risk_actor::behavior_type behavior(risk_ptr self, Fs... phase_handlers) {
   return {
-    [self](const risk_check_request& req) { return check(self, req); },
-    [self](const risk_amend_request& req) { return amend(self, req); },
-    [self](const risk_fill& f) { on_fill(self, f); },
-    [self](const risk_release& r) { on_release(self, r); },
+    std::move(phase_handlers)...,
     [self](const kill_switch& k) {
       if (k.halt)
         self->state.book->halt(k.strategy);
@@ -386,16 +375,50 @@ risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section
       return kill_switch_result{};
     },
     [self](positions_atom) { return self->state.book->all(); },
-    [self](get_state_atom) { return self->state.ready; },
     [self](reconcile_atom) { reconcile(self); },
     [self](flush_atom) { flush_positions(self); },
+  };
+}
+
+risk_actor::behavior_type ready(risk_ptr self) {
+  return behavior(
+    self, [self](const risk_check_request& req) { return check(self, req); },
+    [self](const risk_amend_request& req) { return amend(self, req); },
+    [self](const risk_fill& f) { on_fill(self, f); },
+    [self](const risk_release& r) { on_release(self, r); },
+    [](get_state_atom) { return true; },
+    [](retry_atom) {});
+}
+
+risk_actor::behavior_type restoring(risk_ptr self) {
+  return behavior(
+    self, [self](const risk_check_request&) { return not_ready(self); },
+    [self](const risk_amend_request&) { return not_ready(self); },
+    [self](const risk_fill& f) { self->state.early_fills.push_back(f); },
+    [self](const risk_release& r) { self->state.early_releases.push_back(r); },
+    [](get_state_atom) { return false; },
     [self](retry_atom) {
-      if (!self->state.store && !self->state.ready)
+      if (!self->state.store)
         find_store(self);
       else
         load_sources(self);
-    },
-  };
+    });
+}
+
+void become_ready(risk_ptr self) {
+  self->become(ready(self));
+}
+
+risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section limits,
+                                    std::vector<std::string> sources) {
+  auto& st = self->state;
+  st.sources = std::move(sources);
+  st.book = std::make_unique<risk_book>(std::move(inst), limits);
+  register_self(self, svc::risk, st.book->inst().id.value);
+  if (!find_directory(self->system()))
+    return ready(self); // no directory, no store: memory-only positions
+  find_store(self);
+  return restoring(self);
 }
 
 } // namespace
