@@ -10,6 +10,7 @@
 #include "actors/venue/venue_relay.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/log/log.hpp"
+#include "runtime/model/latency_histogram.hpp"
 #include "runtime/refdata/refdata.hpp"
 #include "runtime/store/store.hpp"
 
@@ -39,7 +40,7 @@ struct gateway_state {
   std::unordered_map<std::string, caf::actor> handles; // "kind/key" -> actor
   gateway_stats stats;
   std::map<std::pair<reject_stage, reject_code>, uint64_t> rejects;
-  std::vector<int64_t> risk_rtt_ns, risk_check_ns;
+  latency_histogram risk_rtt, risk_check; // fixed memory, ns
   deadline_set deadlines;
   std::optional<caf::actor_clock::time_point> deadline_armed;
   // Submits waiting for the durable record of a key the intake may have seen.
@@ -62,21 +63,6 @@ struct gateway_state {
 };
 
 using gw_ptr = gateway_actor::stateful_pointer<gateway_state>;
-
-constexpr size_t max_latency_samples = 2'000'000;
-
-void sample(std::vector<int64_t>& v, int64_t x) {
-  if (v.size() < max_latency_samples)
-    v.push_back(x);
-}
-
-double pct_us(std::vector<int64_t> v, double q) {
-  if (v.empty())
-    return 0;
-  auto k = static_cast<size_t>(q * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return static_cast<double>(v[k]) / 1000.0;
-}
 
 /// Calls `f(handle)` with the directory's handle for (kind, key), cached
 /// until the actor goes down; `fail(error)` if there is none.
@@ -201,7 +187,9 @@ void reject(gw_ptr self, order_snapshot s, const caf::actor& reply_to, reject_co
   ev.code = code;
   ev.message = std::move(message);
   auto key = idempotency_key(s.strategy, s.clordid);
-  persist_order req{fence{st.opts.node_incarnation << 32, 1}, s, {}};
+  persist_order req;
+  req.fence = fence{st.opts.node_incarnation << 32, 1};
+  req.snap = s;
   req.fresh = true;
   if (record_key) {
     req.has_idempotency = true;
@@ -491,8 +479,8 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
                                       st.opts.cfg.gateway.risk_timeout,
           [self, s, inst, reply_to, risk, t0, x, since](risk_verdict_msg& v) mutable {
             auto& st = self->state;
-            sample(st.risk_rtt_ns, mono_ns() - t0);
-            sample(st.risk_check_ns, v.check_ns);
+            st.risk_rtt.record(mono_ns() - t0);
+            st.risk_check.record(v.check_ns);
             s.stages[stage::risk_checked] = wall_ns();
             if (v.code == reject_code::risk_unavailable && st.opts.cfg.cluster.enabled) {
               // A shard that just came back and is rebuilding: like its node
@@ -746,10 +734,10 @@ gateway_stats stats(gw_ptr self) {
   s.live = st.intake.live().size();
   for (auto& [k, n] : st.rejects)
     s.rejects.push_back(reject_count{k.first, k.second, n});
-  s.risk_rtt_p50_us = pct_us(st.risk_rtt_ns, 0.5);
-  s.risk_rtt_p99_us = pct_us(st.risk_rtt_ns, 0.99);
-  s.risk_check_p50_us = pct_us(st.risk_check_ns, 0.5);
-  s.risk_check_p99_us = pct_us(st.risk_check_ns, 0.99);
+  s.risk_rtt_p50_us = st.risk_rtt.quantile_us(0.5);
+  s.risk_rtt_p99_us = st.risk_rtt.quantile_us(0.99);
+  s.risk_check_p50_us = st.risk_check.quantile_us(0.5);
+  s.risk_check_p99_us = st.risk_check.quantile_us(0.99);
   s.breaker_open = st.breaker && st.breaker->open();
   s.breaker_trips = st.breaker ? st.breaker->trips() : 0;
   s.queued = st.queued.size();

@@ -225,7 +225,10 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
     });
   if (then)
     st.after_durable.emplace_back(seq, std::move(then));
-  persist_order req{st.f, st.snap, std::move(fills)};
+  persist_order req;
+  req.fence = st.f;
+  req.snap = st.snap;
+  req.fills = std::move(fills);
   if (st.first_write) {
     // The id was minted for this order: nothing is stored under it, and its
     // idempotency record lands in the same batch.

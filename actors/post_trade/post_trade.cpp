@@ -2,6 +2,7 @@
 
 #include "actors/directory/directory.hpp"
 #include "runtime/log/log.hpp"
+#include "runtime/model/latency_histogram.hpp"
 
 #include <caf/all.hpp>
 
@@ -17,8 +18,8 @@ struct post_trade_state {
   post_trade_report totals;
   int64_t slippage_sum = 0;
   std::map<std::string, venue_perf> venues;
-  // Latency samples (ns) per stage pair: (received->risk_checked), ...
-  std::vector<std::vector<int64_t>> stage_samples;
+  // Latency per stage pair (received->risk_checked, ...): fixed memory.
+  std::vector<latency_histogram> stage_latency;
   std::shared_ptr<spdlog::logger> log = log::get("post_trade");
 };
 
@@ -33,13 +34,6 @@ constexpr std::pair<stage, stage> stage_pairs[] = {
 };
 constexpr size_t stage_pair_count = sizeof(stage_pairs) / sizeof(stage_pairs[0]);
 
-double percentile_us(std::vector<int64_t>& v, double q) {
-  if (v.empty())
-    return 0;
-  auto k = static_cast<size_t>(q * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return static_cast<double>(v[k]) / 1000.0;
-}
 
 void on_fill(pt_ptr self, const fill_record& f) {
   auto& st = self->state;
@@ -81,13 +75,13 @@ void on_finished(pt_ptr self, const order_finished& x) {
     st.slippage_sum += s.state.side == side::buy ? d : -d;
     ++st.totals.slippage_samples;
   }
-  if (st.stage_samples.empty())
-    st.stage_samples.resize(stage_pair_count);
+  if (st.stage_latency.empty())
+    st.stage_latency.resize(stage_pair_count);
   for (size_t i = 0; i < stage_pair_count; ++i) {
     auto a = s.stages[stage_pairs[i].first];
     auto b = s.stages[stage_pairs[i].second];
     if (a > 0 && b >= a)
-      st.stage_samples[i].push_back(b - a);
+      st.stage_latency[i].record(b - a);
   }
 }
 
@@ -99,16 +93,16 @@ post_trade_report report(pt_ptr self) {
                                : 0;
   for (auto& [_, v] : st.venues)
     r.venues.push_back(v);
-  if (!st.stage_samples.empty())
+  if (!st.stage_latency.empty())
     for (size_t i = 0; i < stage_pair_count; ++i) {
-      auto& v = st.stage_samples[i];
+      auto& v = st.stage_latency[i];
       stage_latency l;
       l.from = to_string(stage_pairs[i].first);
       l.to = to_string(stage_pairs[i].second);
-      l.samples = v.size();
-      l.p50_us = percentile_us(v, 0.50);
-      l.p99_us = percentile_us(v, 0.99);
-      l.p999_us = percentile_us(v, 0.999);
+      l.samples = v.count();
+      l.p50_us = v.quantile_us(0.50);
+      l.p99_us = v.quantile_us(0.99);
+      l.p999_us = v.quantile_us(0.999);
       r.stages.push_back(std::move(l));
     }
   return r;
