@@ -26,6 +26,7 @@
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/gateway.hpp"
 #include "actors/node/desk.hpp"
+#include "actors/node/lifecycle.hpp"
 #include "actors/post_trade/post_trade.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/wire/desk_types.hpp"
@@ -570,7 +571,9 @@ int main(int argc, char** argv) {
     std::cerr << "ordermesh-bench: " << describe(rd.error()) << "\n";
     return 2;
   }
-  auto db = store::open(store_options{data_dir + "/db"});
+  // The desk runs through the node lifecycle (actors/node/lifecycle.hpp),
+  // like ordermesh-node.
+  auto db = open_node_store(data_dir + "/db");
   auto bl_db = store::open(store_options{data_dir + "/baseline"});
   auto bare_db = store::open(store_options{data_dir + "/bare"});
   if (!db || !bl_db || !bare_db) {
@@ -580,15 +583,7 @@ int main(int argc, char** argv) {
   caf::actor_system_config sys_cfg;
   auto threads = cfg->node.scheduler_threads ? cfg->node.scheduler_threads
                                              : std::max(1u, std::thread::hardware_concurrency());
-  sys_cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
-  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
-  if (cross_node) {
-    sys_cfg.load<caf::io::middleman>();
-    sys_cfg.set("middleman.heartbeat-interval", caf::timespan{cfg->cluster.heartbeat_interval});
-    sys_cfg.set("middleman.connection-timeout", caf::timespan{cfg->cluster.connection_timeout});
-    sys_cfg.set("middleman.workers", size_t{0});
-  }
-  register_desk_types(sys_cfg);
+  configure_node_system(sys_cfg, *cfg, node_publishes(*cfg));
   nlohmann::json out;
   {
     caf::actor_system sys{sys_cfg};
@@ -602,29 +597,19 @@ int main(int argc, char** argv) {
       return 0;
     }
     auto refdata = std::make_shared<refdata_service>(*rd);
-    auto root = spawn_desk(sys, desk_options{*cfg, refdata, *db, 1});
+    node_runtime node{sys, desk_options{*cfg, refdata, db->db, db->incarnation}};
     caf::scoped_actor self{sys};
-    caf::actor agent;
-    if (cross_node) {
-      agent = spawn_node_agent(sys, node_agent_options{*cfg, 1, root, refdata});
-      auto me = cfg->cluster.find("b1");
-      auto port = sys.middleman().publish(caf::actor_cast<node_agent_actor>(agent), me->port,
-                                          me->host.c_str(), true);
-      if (!port) {
-        std::cerr << "ordermesh-bench: cannot listen: " << sys.render(port.error()) << "\n";
-        stop_peer();
-        return 3;
-      }
+    if (auto err = node.start()) {
+      std::cerr << "ordermesh-bench: " << describe(err) << "\n";
+      stop_peer();
+      return 3;
     }
-    // Ready: the gateway is registered and the risk actors restored.
+    // Ready: the risk actors restored and the gateway registered.
     caf::actor gw;
-    for (int tries = 0; tries < 500 && !gw; ++tries) {
-      std::this_thread::sleep_for(10ms);
+    if (node.wait_ready(30s))
       self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::gateway},
                     std::string{})
         .receive([&](caf::actor& h) { gw = h; }, [](caf::error&) {});
-    }
-    std::this_thread::sleep_for(200ms);
     std::vector<const instrument*> insts;
     for (auto& s : bench_symbols())
       insts.push_back(*(*rd)->resolve(s));
@@ -663,9 +648,7 @@ int main(int argc, char** argv) {
     }
     if (open_orders > 0) {
       bool ok = measure_open_orders(sys, self, gw, insts, open_orders, window ? window : 1000, out);
-      self->monitor(root);
-      self->send_exit(root, caf::exit_reason::user_shutdown);
-      self->receive([](caf::down_msg&) {}, caf::after(std::chrono::seconds(60)) >> [] {});
+      node.stop();
       fs::remove_all(data_dir);
       print_open_orders(out, json);
       return ok ? 0 : 3;
@@ -761,13 +744,7 @@ int main(int argc, char** argv) {
         stop_process(bl_pid, SIGKILL);
       }
     }
-    self->monitor(root);
-    self->send_exit(root, caf::exit_reason::user_shutdown);
-    self->receive([](caf::down_msg&) {}, caf::after(std::chrono::seconds(30)) >> [] {});
-    if (agent) {
-      sys.middleman().unpublish(agent, cfg->network.cluster_port);
-      self->send_exit(agent, caf::exit_reason::user_shutdown);
-    }
+    node.stop();
     stop_peer();
     if (!skip_baseline && !cross_node) {
       // The record the desk writes most: a filled order's snapshot.

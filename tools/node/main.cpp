@@ -6,6 +6,7 @@
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/gateway.hpp"
 #include "actors/node/desk.hpp"
+#include "actors/node/lifecycle.hpp"
 #include "actors/post_trade/post_trade.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/strategy/demo_strategy.hpp"
@@ -49,45 +50,6 @@ auto ask(caf::scoped_actor& self, const Handle& h, caf::timespan t, Ts&&... xs) 
   return std::make_unique<result_t>(self->request(h, t, std::forward<Ts>(xs)...));
 }
 
-/// Waits until `expected` risk actors hosted by node `node` ("" = any) have
-/// restored their state and, if `gateway_key` is set, a gateway is known
-/// under that key ("" = this node's).
-bool wait_ready(caf::actor_system& sys, size_t expected, const std::string& node,
-                std::optional<std::string> gateway_key, caf::timespan limit,
-                const caf::actor& agent = {}) {
-  caf::scoped_actor self{sys};
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (agent) {
-      std::string refused;
-      self->request(caf::actor_cast<node_agent_actor>(agent), 1s, get_state_atom::value)
-        .receive([&](std::string& r) { refused = std::move(r); }, [](caf::error&) {});
-      if (!refused.empty())
-        return false;
-    }
-    auto dir = find_directory(sys);
-    size_t ready = 0;
-    if (dir) {
-      std::vector<directory_entry> risks;
-      self->request(dir, 1s, list_atom::value, std::string{svc::risk})
-        .receive([&](std::vector<directory_entry>& v) { risks = std::move(v); },
-                 [](caf::error&) {});
-      for (auto& e : risks)
-        if (node.empty() || e.node == node)
-          self->request(caf::actor_cast<risk_actor>(e.handle), 1s, get_state_atom::value)
-            .receive([&](bool ok) { ready += ok ? 1 : 0; }, [](caf::error&) {});
-      bool have_gateway = !gateway_key;
-      if (gateway_key)
-        self->request(dir, 1s, resolve_atom::value, std::string{svc::gateway}, *gateway_key)
-          .receive([&](caf::actor&) { have_gateway = true; }, [](caf::error&) {});
-      if (ready >= expected && have_gateway)
-        return true;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
-
 /// Waits until the agent of node `key` ("" = this node) sees every node of
 /// the cluster up, i.e. its gateway can reach every risk shard and venue.
 bool wait_cluster_seen_by(caf::actor_system& sys, const std::string& key, caf::timespan limit) {
@@ -116,17 +78,6 @@ bool wait_cluster_seen_by(caf::actor_system& sys, const std::string& key, caf::t
     std::this_thread::sleep_for(50ms);
   }
   return false;
-}
-
-/// Why the cluster refused this node ("" if it did not).
-std::string refusal(caf::actor_system& sys, const caf::actor& agent) {
-  std::string out;
-  if (!agent)
-    return out;
-  caf::scoped_actor self{sys};
-  self->request(caf::actor_cast<node_agent_actor>(agent), 2s, get_state_atom::value)
-    .receive([&](std::string& r) { out = std::move(r); }, [](caf::error&) {});
-  return out;
 }
 
 std::string fmt_us(double x) {
@@ -283,85 +234,40 @@ int main(int argc, char** argv) {
     fs::remove_all(cfg->node.data_dir);
   std::error_code ec;
   fs::create_directories(cfg->node.data_dir, ec);
-  auto db = store::open(store_options{(fs::path{cfg->node.data_dir} / "db").string()});
-  if (!db) {
-    std::cerr << "ordermesh-node: " << describe(db.error()) << "\n";
+  // The node's lifecycle (actors/node/lifecycle.hpp): configure, open,
+  // start, ready, and at the end stop in reverse.
+  auto opened = open_node_store((fs::path{cfg->node.data_dir} / "db").string());
+  if (!opened) {
+    std::cerr << "ordermesh-node: " << describe(opened.error()) << "\n";
     return 2;
   }
-  auto inc = (*db)->next_incarnation("node");
-  if (!inc) {
-    std::cerr << "ordermesh-node: " << describe(inc.error()) << "\n";
-    return 2;
-  }
+  auto inc = &opened->incarnation;
   lg->info("node={} event=starting incarnation={} data_dir={} refdata={}", cfg->node.id, *inc,
            cfg->node.data_dir, (*rd)->version());
-
   caf::actor_system_config sys_cfg;
-  auto threads = cfg->node.scheduler_threads;
-  if (threads == 0)
-    threads = std::max(1u, std::thread::hardware_concurrency());
-  sys_cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
-  // CAF 0.17 work stealing degrades with many runnable actors (its steal
-  // walks a list); one shared queue scales with one actor per order.
-  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
-  sys_cfg.set("logger.verbosity", caf::atom("quiet"));
-  // A single node with [network] cluster_port publishes its agent too, so
-  // omctl can watch it.
-  bool publish = cluster || cfg->network.cluster_port != 0;
-  std::string listen_host = cluster ? me->host : cfg->network.host;
-  uint16_t listen_port = cluster ? me->port : cfg->network.cluster_port;
-  if (publish) {
-    sys_cfg.load<caf::io::middleman>();
-    // Identical on every node (one file): a silent peer is dropped after
-    // connection_timeout, which is what turns SIGSTOP into a node-down.
-    sys_cfg.set("middleman.heartbeat-interval", caf::timespan{cfg->cluster.heartbeat_interval});
-    sys_cfg.set("middleman.connection-timeout", caf::timespan{cfg->cluster.connection_timeout});
-    sys_cfg.set("middleman.workers", size_t{0});
-  }
-  register_desk_types(sys_cfg);
+  configure_node_system(sys_cfg, *cfg, node_publishes(*cfg));
   int rc = 0;
   {
     caf::actor_system sys{sys_cfg};
-    desk_options dopts{*cfg, refdata, *db, *inc};
-    auto root = spawn_desk(sys, dopts);
+    node_runtime rt{sys, desk_options{*cfg, refdata, opened->db, *inc}};
     size_t risk_count = 0;
     for (auto& i : (*rd)->instruments())
       risk_count += i.status != trading_status::inactive ? 1 : 0;
-    size_t local_risk = risk_count;
-    caf::actor agent;
-    if (cluster) {
-      auto place = placement::from(cfg->cluster);
-      local_risk = 0;
-      if (plays(node_role::risk))
-        for (auto& i : (*rd)->instruments())
-          if (i.status != trading_status::inactive && place.risk_node(i.id.value) == me->id)
-            ++local_risk;
-    }
-    if (publish) {
+    if (auto err = rt.start()) {
       auto& id = cfg->node.id;
-      agent = spawn_node_agent(sys, node_agent_options{*cfg, *inc, root, refdata});
-      auto port = sys.middleman().publish(caf::actor_cast<node_agent_actor>(agent), listen_port,
-                                          listen_host.c_str(), true);
-      if (!port) {
-        std::cerr << "ordermesh-node: node " << id << " cannot listen on " << listen_host << ":"
-                  << listen_port << ": " << sys.render(port.error())
-                  << " (is another process using the port, or node " << id
-                  << " already running?)\n";
-        lg->critical("node={} event=listen_failed host={} port={}", id, listen_host, listen_port);
-        rc = 6;
-      } else {
-        lg->info("node={} event=listening host={} port={}", id, listen_host, *port);
-      }
+      std::cerr << "ordermesh-node: node " << id << " " << describe(err)
+                << " (is another process using the port, or node " << id
+                << " already running?)\n";
+      lg->critical("node={} event=listen_failed error={}", id, log::q(describe(err)));
+      rc = 6;
+    } else if (rt.agent()) {
+      lg->info("node={} event=listening", cfg->node.id);
     }
-    // A node's own readiness: its risk shards restored, its gateway up.
-    std::optional<std::string> own_gateway;
-    if (plays(node_role::gateway))
-      own_gateway = std::string{};
+    auto root = rt.root();
     if (rc != 0) {
       // cannot join: fall through to shutdown
-    } else if (!wait_ready(sys, local_risk, cluster ? cfg->node.id : std::string{}, own_gateway,
-                           60s, agent)) {
-      auto why = refusal(sys, agent);
+    } else if (!rt.wait_ready(60s)) {
+      auto why = rt.refusal();
       if (!why.empty()) {
         std::cerr << "ordermesh-node: refused by the cluster: " << why << "\n";
         rc = 6;
@@ -374,6 +280,7 @@ int main(int argc, char** argv) {
       std::cerr << "ordermesh-node: node " << cfg->node.id << " ready (incarnation " << *inc
                 << ")\n";
     }
+    auto agent = rt.agent();
     caf::scoped_actor self{sys};
     // Cluster: the demo strategy runs on a strategy node and trades through
     // the gateway of demo.gateway_node (possibly another node) once every
@@ -384,7 +291,7 @@ int main(int argc, char** argv) {
     bool run_demo = rc == 0 && cfg->demo.enabled && plays(node_role::strategy)
                     && (!cluster || !cfg->demo.gateway_node.empty() || plays(node_role::gateway));
     if (run_demo && cluster
-        && (!wait_ready(sys, risk_count, "", gw_key, 120s, agent)
+        && (!wait_desk_ready(sys, risk_count, "", gw_key, 120s, agent)
             || !wait_cluster_seen_by(sys, gw_key, 60s))) {
       std::cerr << "ordermesh-node: the cluster did not come up in 120 s (gateway "
                 << (gw_key.empty() ? cfg->node.id : gw_key) << ", " << risk_count
@@ -451,12 +358,13 @@ int main(int argc, char** argv) {
               lg->critical("node={} event=agent_down reason={}", cfg->node.id,
                            log::q(describe(m.reason)));
               agent = nullptr;
+              rt.agent_lost();
               rc = 7;
               running = false;
             }
           },
           caf::after(std::chrono::milliseconds(250)) >> [&] {
-            auto why = refusal(sys, agent);
+            auto why = rt.refusal();
             if (!why.empty()) {
               std::cerr << "ordermesh-node: refused by the cluster: " << why << "\n";
               rc = 6;
@@ -465,13 +373,7 @@ int main(int argc, char** argv) {
           });
       }
     }
-    if (agent) {
-      sys.middleman().unpublish(caf::actor_cast<caf::actor>(agent), listen_port);
-      self->send_exit(agent, caf::exit_reason::user_shutdown);
-    }
-    self->monitor(root);
-    self->send_exit(root, caf::exit_reason::user_shutdown);
-    self->receive([](caf::down_msg&) {}, caf::after(std::chrono::seconds(30)) >> [] {});
+    rt.stop();
   }
   log::shutdown();
   return rc;

@@ -1,0 +1,175 @@
+#include "actors/node/lifecycle.hpp"
+
+#include "actors/cluster/node_agent.hpp"
+#include "actors/directory/directory.hpp"
+#include "actors/risk/risk_actor.hpp"
+#include "actors/wire/desk_types.hpp"
+#include "runtime/cluster/placement.hpp"
+#include "runtime/log/log.hpp"
+#include "runtime/store/store.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+
+#include <thread>
+
+namespace om {
+
+using namespace std::chrono_literals;
+
+void configure_node_system(caf::actor_system_config& sc, const node_config& cfg, bool remoting) {
+  auto threads = cfg.node.scheduler_threads;
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  sc.set("scheduler.max-threads", static_cast<size_t>(threads));
+  // CAF 0.17 work stealing degrades with many runnable actors (its steal
+  // walks a list); one shared queue scales with one actor per order.
+  sc.set("scheduler.policy", caf::atom("sharing"));
+  sc.set("logger.verbosity", caf::atom("quiet"));
+  if (remoting) {
+    sc.load<caf::io::middleman>();
+    // Identical on every node (one file): a silent peer is dropped after
+    // connection_timeout, which is what turns SIGSTOP into a node-down.
+    sc.set("middleman.heartbeat-interval", caf::timespan{cfg.cluster.heartbeat_interval});
+    sc.set("middleman.connection-timeout", caf::timespan{cfg.cluster.connection_timeout});
+    sc.set("middleman.workers", size_t{0});
+  }
+  register_desk_types(sc);
+}
+
+bool node_publishes(const node_config& cfg) {
+  return cfg.cluster.enabled || cfg.network.cluster_port != 0;
+}
+
+caf::expected<opened_store> open_node_store(const std::string& dir) {
+  auto db = store::open(store_options{dir});
+  if (!db)
+    return std::move(db.error());
+  auto inc = (*db)->next_incarnation("node");
+  if (!inc)
+    return std::move(inc.error());
+  return opened_store{std::move(*db), *inc};
+}
+
+node_runtime::node_runtime(caf::actor_system& sys, desk_options opts)
+  : sys_(sys), opts_(std::move(opts)) {
+}
+
+node_runtime::~node_runtime() {
+  stop();
+}
+
+bool node_runtime::plays(node_role r) const {
+  auto* me = opts_.cfg.cluster.enabled ? opts_.cfg.cluster.find(opts_.cfg.node.id) : nullptr;
+  return !me || me->has(r);
+}
+
+size_t node_runtime::local_risk_shards() const {
+  auto& cfg = opts_.cfg;
+  auto refdata = opts_.refdata->current();
+  auto place = placement::from(cfg.cluster);
+  size_t n = 0;
+  for (auto& i : refdata->instruments()) {
+    if (i.status == trading_status::inactive)
+      continue;
+    if (!cfg.cluster.enabled)
+      ++n;
+    else if (plays(node_role::risk) && place.risk_node(i.id.value) == cfg.node.id)
+      ++n;
+  }
+  return n;
+}
+
+caf::error node_runtime::start() {
+  root_ = spawn_desk(sys_, opts_);
+  auto& cfg = opts_.cfg;
+  if (!node_publishes(cfg))
+    return caf::none;
+  auto* me = cfg.cluster.enabled ? cfg.cluster.find(cfg.node.id) : nullptr;
+  std::string host = me ? me->host : cfg.network.host;
+  uint16_t port = me ? me->port : cfg.network.cluster_port;
+  agent_ = spawn_node_agent(sys_, node_agent_options{cfg, opts_.node_incarnation, root_, opts_.refdata});
+  auto got = sys_.middleman().publish(caf::actor_cast<node_agent_actor>(agent_), port,
+                                      host.c_str(), true);
+  if (!got)
+    return make_error(errc::invalid_argument, "cannot listen on " + host + ":"
+                                                + std::to_string(port) + ": "
+                                                + sys_.render(got.error()));
+  listen_port_ = *got;
+  return caf::none;
+}
+
+bool node_runtime::wait_ready(caf::timespan limit) {
+  std::optional<std::string> own_gateway;
+  if (plays(node_role::gateway))
+    own_gateway = std::string{};
+  return wait_desk_ready(sys_, local_risk_shards(),
+                         opts_.cfg.cluster.enabled ? opts_.cfg.node.id : std::string{},
+                         own_gateway, limit, agent_);
+}
+
+std::string node_runtime::refusal() {
+  std::string out;
+  if (!agent_)
+    return out;
+  caf::scoped_actor self{sys_};
+  self->request(caf::actor_cast<node_agent_actor>(agent_), 2s, get_state_atom::value)
+    .receive([&](std::string& r) { out = std::move(r); }, [](caf::error&) {});
+  return out;
+}
+
+void node_runtime::stop() {
+  if (!root_ && !agent_)
+    return;
+  caf::scoped_actor self{sys_};
+  if (agent_) {
+    if (listen_port_ != 0)
+      sys_.middleman().unpublish(agent_, listen_port_);
+    self->send_exit(agent_, caf::exit_reason::user_shutdown);
+    agent_ = nullptr;
+  }
+  if (root_) {
+    self->monitor(root_);
+    self->send_exit(root_, caf::exit_reason::user_shutdown);
+    self->receive([](caf::down_msg&) {}, caf::after(std::chrono::seconds(30)) >> [] {});
+    root_ = nullptr;
+  }
+}
+
+bool wait_desk_ready(caf::actor_system& sys, size_t expected, const std::string& node,
+                     std::optional<std::string> gateway_key, caf::timespan limit,
+                     const caf::actor& agent) {
+  caf::scoped_actor self{sys};
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (agent) {
+      std::string refused;
+      self->request(caf::actor_cast<node_agent_actor>(agent), 1s, get_state_atom::value)
+        .receive([&](std::string& r) { refused = std::move(r); }, [](caf::error&) {});
+      if (!refused.empty())
+        return false;
+    }
+    auto dir = find_directory(sys);
+    size_t ready = 0;
+    if (dir) {
+      std::vector<directory_entry> risks;
+      self->request(dir, 1s, list_atom::value, std::string{svc::risk})
+        .receive([&](std::vector<directory_entry>& v) { risks = std::move(v); },
+                 [](caf::error&) {});
+      for (auto& e : risks)
+        if (node.empty() || e.node == node)
+          self->request(typed_entry<risk_actor>(e.handle), 1s, get_state_atom::value)
+            .receive([&](bool ok) { ready += ok ? 1 : 0; }, [](caf::error&) {});
+      bool have_gateway = !gateway_key;
+      if (gateway_key)
+        self->request(dir, 1s, resolve_atom::value, std::string{svc::gateway}, *gateway_key)
+          .receive([&](caf::actor&) { have_gateway = true; }, [](caf::error&) {});
+      if (ready >= expected && have_gateway)
+        return true;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+} // namespace om
