@@ -15,7 +15,6 @@ namespace {
 
 using submit_atom = caf::atom_constant<caf::atom("om_bbsub")>;
 using start_atom = caf::atom_constant<caf::atom("om_bbstart")>;
-using put_atom = caf::atom_constant<caf::atom("om_bbput")>;
 using flush_atom = caf::atom_constant<caf::atom("om_bbflush")>;
 using check_atom = caf::atom_constant<caf::atom("om_bbcheck")>;
 using route_atom = caf::atom_constant<caf::atom("om_bbroute")>;
@@ -37,25 +36,27 @@ idempotency_record sample_record() {
 
 struct store_state {
   std::optional<table_writer> w;
-  idempotency_record rec = sample_record();
+  record_putter put;
   write_batch batch;
   std::vector<caf::response_promise> waiting;
   bool scheduled = false;
   uint64_t seq = 0;
 };
 
-caf::behavior bare_store(caf::stateful_actor<store_state>* self, std::shared_ptr<store> db) {
-  auto w = db->claim(table::orders, "bare-pipeline");
+caf::behavior group_commit_store(caf::stateful_actor<store_state>* self, std::shared_ptr<store> db,
+                                 std::string owner, record_putter put) {
+  auto w = db->claim(table::orders, owner);
   if (!w) {
-    std::cerr << "ordermesh-bench: bare pipeline: " << describe(w.error()) << "\n";
+    std::cerr << "ordermesh-bench: " << owner << ": " << describe(w.error()) << "\n";
     self->quit(w.error());
     return {};
   }
   self->state.w.emplace(std::move(*w));
+  self->state.put = std::move(put);
   return {
-    [self](put_atom, uint64_t key) -> caf::result<uint64_t> {
+    [self](store_put_atom, uint64_t key) -> caf::result<uint64_t> {
       auto& st = self->state;
-      st.batch.put(u64_key(key), fence{1, ++st.seq}, st.rec, 0);
+      st.put(st.batch, key, fence{1, ++st.seq});
       st.waiting.push_back(self->make_response_promise());
       if (!st.scheduled) {
         st.scheduled = true;
@@ -110,7 +111,7 @@ caf::behavior bare_order(caf::event_based_actor* self, peers p, caf::actor strat
       self->request(p.risk, caf::infinite, check_atom::value, id).then([self, p, id](uint64_t) {
         self->request(p.router, caf::infinite, route_atom::value, id).then([self, p, id](uint64_t) {
           // Write-ahead: the route is durable before the venue hears of it.
-          self->request(p.store, caf::infinite, put_atom::value, id * 4 + 1)
+          self->request(p.store, caf::infinite, store_put_atom::value, id * 4 + 1)
             .then([self, p, id](uint64_t) {
               caf::anon_send(p.venue, new_atom::value, id, caf::actor_cast<caf::actor>(self));
             });
@@ -119,7 +120,7 @@ caf::behavior bare_order(caf::event_based_actor* self, peers p, caf::actor strat
     },
     [self, p, strategy](report_atom, uint64_t id, bool filled) {
       // The event goes out once its state is durable.
-      self->request(p.store, caf::infinite, put_atom::value, id * 4 + (filled ? 3 : 2))
+      self->request(p.store, caf::infinite, store_put_atom::value, id * 4 + (filled ? 3 : 2))
         .then([self, p, strategy, id, filled](uint64_t) {
           if (filled)
             caf::anon_send(p.post_trade, fill_atom::value, id);
@@ -136,7 +137,7 @@ caf::behavior bare_order(caf::event_based_actor* self, peers p, caf::actor strat
 caf::behavior bare_gateway(caf::event_based_actor* self, peers p) {
   return {[self, p](submit_atom, uint64_t id, const caf::actor& strategy) {
     // Idempotency record first, then the order actor.
-    self->request(p.store, caf::infinite, put_atom::value, id * 4).then([self, p, id, strategy](uint64_t) {
+    self->request(p.store, caf::infinite, store_put_atom::value, id * 4).then([self, p, id, strategy](uint64_t) {
       auto order = self->system().spawn(bare_order, p, strategy);
       caf::anon_send(order, start_atom::value, id);
     });
@@ -187,10 +188,18 @@ caf::behavior bare_strategy(strategy_ptr self, caf::actor gateway, caf::actor re
 
 } // namespace
 
+caf::actor spawn_group_commit_store(caf::actor_system& sys, std::shared_ptr<store> db,
+                                    std::string owner, record_putter put) {
+  return sys.spawn(group_commit_store, std::move(db), std::move(owner), std::move(put));
+}
+
 bare_pipeline spawn_bare_pipeline(caf::actor_system& sys, const bare_options& o,
                                   caf::actor report_to) {
   peers p;
-  p.store = sys.spawn(bare_store, o.db);
+  p.store = spawn_group_commit_store(sys, o.db, "bare-pipeline",
+                                     [rec = sample_record()](write_batch& b, uint64_t key, fence f) {
+                                       b.put(u64_key(key), f, rec, 0);
+                                     });
   p.risk = sys.spawn(bare_risk);
   p.router = sys.spawn(bare_router);
   p.venue = sys.spawn(bare_venue);

@@ -22,6 +22,7 @@
 #include <caf/atom.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,12 +33,26 @@ class actor_system;
 
 namespace om {
 class store;
+class write_batch;
+struct fence;
 }
 
 namespace om::bench {
 
 using bare_go_atom = caf::atom_constant<caf::atom("om_bbgo")>;
 using bare_done_atom = caf::atom_constant<caf::atom("om_bbdone")>;
+using store_put_atom = caf::atom_constant<caf::atom("om_bbput")>;
+
+/// Puts one record under a numeric key into a batch.
+using record_putter = std::function<void(write_batch&, uint64_t key, fence f)>;
+
+/// The baselines' store actor: (store_put_atom, uint64_t key) batches a
+/// record under `key` and is answered with 1 once the batch holding it is
+/// committed (group commit: one RocksDB write for whatever arrived together).
+/// It claims the orders table of `db` as `owner`; if that fails it says so
+/// on stderr and ends.
+caf::actor spawn_group_commit_store(caf::actor_system& sys, std::shared_ptr<store> db,
+                                    std::string owner, record_putter put);
 
 struct bare_options {
   /// Where the records go (the pipeline claims its orders table). Required.

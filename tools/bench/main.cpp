@@ -85,45 +85,8 @@ pct percentiles(std::vector<int64_t> v) {
 
 // -- baseline -------------------------------------------------------------------
 
-using bl_write = caf::atom_constant<caf::atom("om_blw")>;
-using bl_flush = caf::atom_constant<caf::atom("om_blf")>;
 using bl_ask = caf::atom_constant<caf::atom("om_blask")>;
 using bl_done = caf::atom_constant<caf::atom("om_bldone")>;
-
-struct bl_store_state {
-  std::optional<table_writer> w;
-  write_batch batch;
-  std::vector<caf::response_promise> waiting;
-  bool scheduled = false;
-  uint64_t seq = 0;
-};
-
-caf::behavior bl_store(caf::stateful_actor<bl_store_state>* self, std::shared_ptr<store> db,
-                       order_snapshot sample) {
-  self->state.w.emplace(std::move(*db->claim(table::orders, "baseline")));
-  return {
-    [self, sample](bl_write, uint64_t key) -> caf::result<uint64_t> {
-      auto& st = self->state;
-      st.batch.put(u64_key(key), fence{1, ++st.seq}, sample, 0);
-      auto rp = self->make_response_promise();
-      st.waiting.push_back(rp);
-      if (!st.scheduled) {
-        st.scheduled = true;
-        self->send(self, bl_flush::value);
-      }
-      return caf::delegated<uint64_t>{};
-    },
-    [self](bl_flush) {
-      auto& st = self->state;
-      st.scheduled = false;
-      auto err = st.w->commit(st.batch);
-      st.batch.clear();
-      for (auto& rp : st.waiting)
-        err ? rp.deliver(err) : rp.deliver(uint64_t{1});
-      st.waiting.clear();
-    },
-  };
-}
 
 /// A peer that answers one request (stands in for risk and router).
 caf::behavior bl_peer() {
@@ -143,7 +106,7 @@ caf::behavior bl_venue() {
 caf::behavior bl_order(caf::event_based_actor* self, uint64_t id, caf::actor db, caf::actor risk,
                        caf::actor router, caf::actor venue, caf::actor driver) {
   auto write = [self, db, id](std::function<void()> then) {
-    self->request(db, caf::infinite, bl_write::value, id * 4 + 0).then([then](uint64_t) { then(); });
+    self->request(db, caf::infinite, bench::store_put_atom::value, id * 4 + 0).then([then](uint64_t) { then(); });
   };
   write([=] {
     self->request(risk, caf::infinite, bl_ask::value, id).then([=](uint64_t) {
@@ -168,7 +131,10 @@ double run_baseline(caf::actor_system& sys, std::shared_ptr<store> db, uint64_t 
                     const order_snapshot& sample, caf::actor remote_risk = {},
                     caf::actor remote_venue = {}) {
   caf::scoped_actor self{sys};
-  auto st = sys.spawn(bl_store, db, sample);
+  auto st = bench::spawn_group_commit_store(sys, db, "baseline",
+                                            [sample](write_batch& b, uint64_t key, fence f) {
+                                              b.put(u64_key(key), f, sample, 0);
+                                            });
   auto risk = remote_risk ? remote_risk : sys.spawn(bl_peer);
   auto router = sys.spawn(bl_peer);
   auto venue = remote_venue ? remote_venue : sys.spawn(bl_venue);
