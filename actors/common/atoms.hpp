@@ -19,7 +19,7 @@ using tick_atom = caf::atom_constant<caf::atom("om_tick")>;
 using stats_atom = caf::atom_constant<caf::atom("om_stats")>;
 using positions_atom = caf::atom_constant<caf::atom("om_pos")>;
 using book_atom = caf::atom_constant<caf::atom("om_book")>;
-// Cluster membership and admin (node agent).
+// Cluster membership and admin.
 using subscribe_atom = caf::atom_constant<caf::atom("om_subscr")>;
 using import_atom = caf::atom_constant<caf::atom("om_import")>;
 using forget_atom = caf::atom_constant<caf::atom("om_forget")>;
@@ -37,6 +37,7 @@ using retry_atom = caf::atom_constant<caf::atom("om_retry")>;
 using load_fills_atom = caf::atom_constant<caf::atom("om_ldfills")>;
 using load_idem_atom = caf::atom_constant<caf::atom("om_ldidem")>;
 using key_filter_atom = caf::atom_constant<caf::atom("om_keyflt")>;
+using admin_atom = caf::atom_constant<caf::atom("om_admin")>;
 using reconcile_atom = caf::atom_constant<caf::atom("om_recon")>;
 
 /// Name under which a node's directory is in CAF's local registry.

@@ -33,6 +33,8 @@ constexpr const char* store = "store";
 constexpr const char* post_trade = "post_trade";
 constexpr const char* gateway = "gateway";
 constexpr const char* orders = "orders"; // the order supervisor
+constexpr const char* membership = "membership";
+constexpr const char* admin = "admin";
 /// True for kinds with one instance per node (keyed "" locally, by node id
 /// when imported from another node).
 bool per_node(const std::string& kind);

@@ -1,6 +1,7 @@
 #include "actors/node/lifecycle.hpp"
 
-#include "actors/cluster/node_agent.hpp"
+#include "actors/admin/admin.hpp"
+#include "actors/cluster/membership.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/wire/desk_types.hpp"
@@ -88,9 +89,9 @@ caf::error node_runtime::start() {
   auto* me = cfg.cluster.enabled ? cfg.cluster.find(cfg.node.id) : nullptr;
   std::string host = me ? me->host : cfg.network.host;
   uint16_t port = me ? me->port : cfg.network.cluster_port;
-  agent_ = spawn_node_agent(sys_, node_agent_options{cfg, opts_.node_incarnation, root_, opts_.refdata});
-  auto got = sys_.middleman().publish(caf::actor_cast<node_agent_actor>(agent_), port,
-                                      host.c_str(), true);
+  admin_ = spawn_admin(sys_, admin_options{cfg, root_, opts_.refdata});
+  agent_ = spawn_membership(sys_, membership_options{cfg, opts_.node_incarnation, admin_});
+  auto got = sys_.middleman().publish(agent_, port, host.c_str(), true);
   if (!got)
     return make_error(errc::invalid_argument, "cannot listen on " + host + ":"
                                                 + std::to_string(port) + ": "
@@ -113,13 +114,13 @@ std::string node_runtime::refusal() {
   if (!agent_)
     return out;
   caf::scoped_actor self{sys_};
-  self->request(caf::actor_cast<node_agent_actor>(agent_), 2s, get_state_atom::value)
+  self->request(agent_, 2s, get_state_atom::value)
     .receive([&](std::string& r) { out = std::move(r); }, [](caf::error&) {});
   return out;
 }
 
 void node_runtime::stop() {
-  if (!root_ && !agent_)
+  if (!root_ && !agent_ && !admin_)
     return;
   caf::scoped_actor self{sys_};
   if (agent_) {
@@ -127,6 +128,10 @@ void node_runtime::stop() {
       sys_.middleman().unpublish(agent_, listen_port_);
     self->send_exit(agent_, caf::exit_reason::user_shutdown);
     agent_ = nullptr;
+  }
+  if (admin_) {
+    self->send_exit(admin_, caf::exit_reason::user_shutdown);
+    admin_ = nullptr;
   }
   if (root_) {
     self->monitor(root_);
@@ -138,13 +143,13 @@ void node_runtime::stop() {
 
 bool wait_desk_ready(caf::actor_system& sys, size_t expected, const std::string& node,
                      std::optional<std::string> gateway_key, caf::timespan limit,
-                     const caf::actor& agent) {
+                     const membership_actor& agent) {
   caf::scoped_actor self{sys};
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     if (agent) {
       std::string refused;
-      self->request(caf::actor_cast<node_agent_actor>(agent), 1s, get_state_atom::value)
+      self->request(agent, 1s, get_state_atom::value)
         .receive([&](std::string& r) { refused = std::move(r); }, [](caf::error&) {});
       if (!refused.empty())
         return false;

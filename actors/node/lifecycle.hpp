@@ -6,16 +6,19 @@
 //   2. open       the node's store and its next incarnation (durable)
 //   3. start      the supervision tree (desk.hpp) and, when the node is
 //                 published (a cluster member, or [network] cluster_port),
-//                 its agent on the node's port
+//                 its membership actor on the node's port and its admin
+//                 service (actors/cluster/membership.hpp, actors/admin/)
 //   4. ready      its risk shards restored and, where it plays gateway, its
 //                 gateway registered (submits wait while it warms)
-//   5. stop       in reverse: the agent (unpublished), then the tree, waiting
+//   5. stop       in reverse: membership (unpublished), admin, then the tree, waiting
 //                 for it to end
 //
 // ordermesh-node and ordermesh-bench run every node through these; the
 // integration tests run ordermesh-node. Blocking calls: use from main, not
 // from an actor.
 
+#include "actors/admin/admin.hpp"
+#include "actors/cluster/membership.hpp"
 #include "actors/node/desk.hpp"
 #include "runtime/config/config.hpp"
 
@@ -71,7 +74,8 @@ public:
   void stop();
 
   const caf::actor& root() const { return root_; }
-  const caf::actor& agent() const { return agent_; }
+  /// The membership actor (published on the cluster port), if any.
+  const membership_actor& agent() const { return agent_; }
   /// Forgets the agent (it died on its own: nothing to unpublish or stop).
   void agent_lost() { agent_ = nullptr; }
   /// Risk shards this node hosts (what ready waits for).
@@ -82,7 +86,8 @@ private:
   caf::actor_system& sys_;
   desk_options opts_;
   caf::actor root_;
-  caf::actor agent_;
+  membership_actor agent_;
+  admin_actor admin_;
   uint16_t listen_port_ = 0;
 };
 
@@ -92,6 +97,6 @@ private:
 /// that the cluster refused the node.
 bool wait_desk_ready(caf::actor_system& sys, size_t expected, const std::string& node,
                      std::optional<std::string> gateway_key, caf::timespan limit,
-                     const caf::actor& agent = {});
+                     const membership_actor& agent = {});
 
 } // namespace om

@@ -3,7 +3,8 @@
 // register_desk_types() registers these plus the runtime's (OM_WIRE_TYPES)
 // and the error category; the wire test round-trips each of them.
 
-#include "actors/cluster/node_agent.hpp"
+#include "actors/admin/views.hpp"
+#include "actors/cluster/membership.hpp"
 #include "actors/gateway/gateway.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/order/order_actor.hpp"
@@ -60,6 +61,22 @@
   X(om::member_hello, "om.member_hello")                        \
   X(om::venues_lost, "om.venues_lost")                          \
   X(om::relay_bind, "om.relay_bind")                            \
+  X(om::member_view, "om.member_view")                          \
+  X(om::cluster_view, "om.cluster_view")                        \
+  X(om::actor_view, "om.actor_view")                            \
+  X(om::supervisor_view, "om.supervisor_view")                  \
+  X(om::node_topology, "om.node_topology")                      \
+  X(om::topology_view, "om.topology_view")                      \
+  X(om::order_query, "om.order_query")                          \
+  X(om::node_orders, "om.node_orders")                          \
+  X(om::orders_view, "om.orders_view")                          \
+  X(om::order_detail, "om.order_detail")                        \
+  X(om::risk_view, "om.risk_view")                              \
+  X(om::venue_view, "om.venue_view")                            \
+  X(om::venues_view, "om.venues_view")                          \
+  X(om::gateway_kill, "om.gateway_kill")                        \
+  X(om::kill_switch_report, "om.kill_switch_report")            \
+  X(om::admin_actor, "om.admin_actor")                          \
   X(std::vector<om::order_snapshot>, "om.order_snapshots")      \
   X(std::vector<om::position_snapshot>, "om.position_snapshots") \
   X(std::vector<om::directory_entry>, "om.directory_entries")

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace om {
@@ -76,6 +77,11 @@ struct order_id {
 
 /// "O<node>-<sequence>", e.g. "O1-42".
 std::string to_string(order_id x);
+
+/// Parses what to_string(order_id) prints, strictly: 'O', a node number in
+/// 1..65535, '-', a sequence below 2^48; decimal digits only (no sign, no
+/// spaces, no leading zeros). Returns false with `why` set otherwise.
+bool parse_order_id(std::string_view text, order_id& out, std::string& why);
 
 } // namespace om
 

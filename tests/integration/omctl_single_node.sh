@@ -45,7 +45,31 @@ set +e
 "$OMCTL" --node 127.0.0.1 nodes > /dev/null 2> "$WORK/e3"; R3=$?
 set -e
 [ "$R1" = 4 ] && grep -q "unknown_symbol" "$WORK/e1" || { cat "$WORK/e1"; fail "unknown symbol"; }
-[ "$R2" = 4 ] && grep -q "expected O<node>-<sequence>" "$WORK/e2" || { cat "$WORK/e2"; fail "bad order id"; }
+[ "$R2" = 2 ] && grep -q "expected O<node>-<sequence>" "$WORK/e2" || { cat "$WORK/e2"; fail "bad order id"; }
 [ "$R3" = 2 ] && grep -q "expected HOST:PORT" "$WORK/e3" || { cat "$WORK/e3"; fail "bad --node"; }
+# Strict edges: ids with signs or past the id's bit widths (which used to
+# map to another order), unknown states; an unknown id is named, not shown
+# as a store key; global flags before or after the verb; errors as JSON.
+set +e
+for bad in "O+1-1" "O1--1" "O65537-1" "O1-281474976710657" "O1-1x"; do
+  "$OMCTL" --node 127.0.0.1:$PORT order "$bad" > /dev/null 2> "$WORK/e4"; R=$?
+  [ "$R" = 2 ] && grep -q "order id '$bad'" "$WORK/e4" || { cat "$WORK/e4"; fail "order id $bad accepted (rc $R)"; }
+done
+"$OMCTL" --node 127.0.0.1:$PORT orders --state fillled > /dev/null 2> "$WORK/e5"; R5=$?
+"$OMCTL" order O1-999999 --node 127.0.0.1:$PORT --json > "$WORK/e6.json"; R6=$?
+"$OMCTL" --json --node 127.0.0.1:$PORT order O+1-1 > "$WORK/e7.json"; R7=$?
+set -e
+[ "$R5" = 2 ] && grep -q "expected open or an order status" "$WORK/e5" || { cat "$WORK/e5"; fail "unknown state accepted"; }
+[ "$R6" = 4 ] && [ "$(json "$WORK/e6.json" "j['error']['code']")" = not_found ] || { cat "$WORK/e6.json"; fail "unknown order: no JSON error"; }
+grep -q "order O1-999999: no such order on node n1" "$WORK/e6.json" || fail "unknown order not named"
+[ "$R7" = 2 ] && [ "$(json "$WORK/e7.json" "j['error']['code']")" = usage ] || { cat "$WORK/e7.json"; fail "usage error not JSON under --json"; }
+# Listings are limited (newest first) and filtered by strategy.
+"$OMCTL" orders --limit 5 --node 127.0.0.1:$PORT --json > "$WORK/lim.json" || fail "orders --limit"
+[ "$(json "$WORK/lim.json" "len(j['nodes'][0]['orders']) == 5 and j['nodes'][0]['matched'] > 5")" = True ] || fail "--limit not applied"
+[ "$(json "$WORK/lim.json" "[o['order_id'] for o in j['nodes'][0]['orders']] == sorted([o['order_id'] for o in j['nodes'][0]['orders']], key=lambda x: -int(x.split('-')[1]))")" = True ] || fail "not newest first"
+"$OMCTL" --node 127.0.0.1:$PORT --json orders --strategy nobody > "$WORK/st.json" || fail "orders --strategy"
+[ "$(json "$WORK/st.json" "j['nodes'][0]['matched']")" = 0 ] || fail "--strategy not applied"
+"$OMCTL" --node 127.0.0.1:$PORT --json orders --strategy demo --limit 0 > "$WORK/st2.json" || fail "orders --strategy demo"
+[ "$(json "$WORK/st2.json" "j['nodes'][0]['matched'] == len(j['nodes'][0]['orders']) > 400")" = True ] || fail "--limit 0 is not everything"
 kill "$PID"
 echo "omctl single node: 1 passed, 0 failed"

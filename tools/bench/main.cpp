@@ -22,7 +22,7 @@
 // before and once all are acknowledged, per open order.
 
 #include "runtime/clock.hpp"
-#include "actors/cluster/node_agent.hpp"
+#include "actors/cluster/membership.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/gateway.hpp"
 #include "actors/node/desk.hpp"
@@ -160,7 +160,7 @@ double run_baseline(caf::actor_system& sys, std::shared_ptr<store> db, uint64_t 
 /// node's agent (a trivial handler) with `window` in flight, no timeouts.
 struct pinger_state {
   uint64_t n = 0, sent = 0, done = 0;
-  node_agent_actor peer;
+  membership_actor peer;
   caf::actor report_to;
 };
 
@@ -180,7 +180,7 @@ void ping_once(pinger_ptr p) {
   });
 }
 
-double run_remote_baseline(caf::actor_system& sys, const node_agent_actor& peer, uint64_t n,
+double run_remote_baseline(caf::actor_system& sys, const membership_actor& peer, uint64_t n,
                            uint64_t window) {
   caf::scoped_actor self{sys};
   auto me = caf::actor_cast<caf::actor>(self);
@@ -681,11 +681,11 @@ int main(int argc, char** argv) {
       out["remote_messages_per_order"] = 6;
       if (!skip_baseline) {
         caf::actor peer_agent;
-        self->request(find_directory(sys), 1s, resolve_atom::value, std::string{"agent"},
+        self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::membership},
                       std::string{"b2"})
           .receive([&](caf::actor& h) { peer_agent = h; }, [](caf::error&) {});
         auto w = window ? window : 100;
-        auto rt = run_remote_baseline(sys, caf::actor_cast<node_agent_actor>(peer_agent), orders,
+        auto rt = run_remote_baseline(sys, typed_entry<membership_actor>(peer_agent), orders,
                                       w);
         out["remote_round_trips_per_s"] = rt;
         // Order-shaped: the single-node baseline with its risk and venue

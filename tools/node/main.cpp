@@ -2,7 +2,7 @@
 // enabled it trades the demo strategy through the whole desk and prints a
 // summary (or JSON with --json), then shuts the tree down in order.
 
-#include "actors/cluster/node_agent.hpp"
+#include "actors/cluster/membership.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/gateway.hpp"
 #include "actors/node/desk.hpp"
@@ -50,27 +50,25 @@ auto ask(caf::scoped_actor& self, const Handle& h, caf::timespan t, Ts&&... xs) 
   return std::make_unique<result_t>(self->request(h, t, std::forward<Ts>(xs)...));
 }
 
-/// Waits until the agent of node `key` ("" = this node) sees every node of
-/// the cluster up, i.e. its gateway can reach every risk shard and venue.
+/// Waits until the membership of node `key` ("" = this node) sees every
+/// node of the cluster up, i.e. its gateway can reach every risk shard and
+/// venue.
 bool wait_cluster_seen_by(caf::actor_system& sys, const std::string& key, caf::timespan limit) {
   caf::scoped_actor self{sys};
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
-    caf::actor agent;
+    membership_actor m;
     if (auto dir = find_directory(sys))
-      self->request(dir, 1s, resolve_atom::value, std::string{"agent"}, key)
-        .receive([&](caf::actor& h) { agent = h; }, [](caf::error&) {});
+      self->request(dir, 1s, resolve_atom::value, std::string{svc::membership}, key)
+        .receive([&](caf::actor& h) { m = typed_entry<membership_actor>(h); },
+                 [](caf::error&) {});
     bool all_up = false;
-    if (agent)
-      self->request(caf::actor_cast<node_agent_actor>(agent), 2s, nodes_atom::value)
+    if (m)
+      self->request(m, 2s, nodes_atom::value)
         .receive(
-          [&](std::string& text) {
-            auto j = nlohmann::json::parse(text, nullptr, false);
-            if (j.is_discarded() || !j.contains("nodes"))
-              return;
-            all_up = true;
-            for (auto& n : j["nodes"])
-              all_up = all_up && n.value("state", "") == "up";
+          [&](cluster_view& v) {
+            all_up = std::all_of(v.nodes.begin(), v.nodes.end(),
+                                 [](const member_view& n) { return n.state == "up"; });
           },
           [](caf::error&) {});
     if (all_up)

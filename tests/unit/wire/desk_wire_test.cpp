@@ -36,7 +36,7 @@ CAF_TEST(every desk message type round trips) {
 #define OM_CHECK_TYPE(type, name) n += check(type{}, name) ? 1 : 0;
   OM_DESK_WIRE_TYPES(OM_CHECK_TYPE)
 #undef OM_CHECK_TYPE
-  CAF_CHECK_EQUAL(n, 46u);
+  CAF_CHECK_EQUAL(n, 62u);
 }
 
 CAF_TEST(populated desk messages round trip) {
@@ -82,6 +82,90 @@ CAF_TEST(populated desk messages round trip) {
   d.rejects["business/tick_size"] = 1;
   check(d, "demo_result");
   caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+// Default values hide a field missing from an inspect; every field of the
+// admin answers is set to something other than its default here.
+CAF_TEST(populated admin answers round trip) {
+  member_view m;
+  m.id = "n2";
+  m.number = 2;
+  m.state = "down";
+  m.self = true;
+  m.roles = {"risk", "venue"};
+  m.host = "10.0.0.2";
+  m.port = 7102;
+  m.incarnation = 5;
+  m.pid = 77;
+  m.uptime_ns = 11;
+  m.since_ns = 12;
+  m.clock_offset_ns = -13;
+  m.rtt_ns = 14;
+  m.ups = 3;
+  m.downs = 2;
+  m.connect_attempts = 9;
+  m.last_down_reason = "heartbeat";
+  m.agent_actor_id = 42;
+  m.error = "x";
+  CAF_CHECK(check(m, "member_view"));
+  CAF_CHECK(check(cluster_view{"n1", {m, m}}, "cluster_view"));
+  actor_view a;
+  a.name = "order";
+  a.kind = "transient";
+  a.state = "running";
+  a.actor_id = 7;
+  a.restarts = 1;
+  a.last_failure = "boom";
+  a.last_failure_ns = 99;
+  a.supervisor = 3;
+  a.order_id = "O1-2";
+  a.instrument = "AAPL.XNAS";
+  a.order_state = "new";
+  CAF_CHECK(check(a, "actor_view"));
+  supervisor_view sv;
+  sv.name = "orders";
+  sv.strategy = "simple_one_for_one";
+  sv.actor_id = 8;
+  sv.restarts = 2;
+  sv.mailbox = 4;
+  sv.pool = true;
+  sv.started = 10;
+  sv.ended = 9;
+  sv.live = 1;
+  sv.by_state["new"] = 1;
+  sv.children = {a};
+  sv.orders = {a, a};
+  sv.error = "late";
+  CAF_CHECK(check(sv, "supervisor_view"));
+  node_topology nt{m, {sv, sv}};
+  CAF_CHECK(check(topology_view{"n1", {nt}}, "topology_view"));
+  CAF_CHECK(check(order_query{"open", "momo", 5}, "order_query"));
+  order_snapshot snap;
+  snap.id = order_id::make(1, 2);
+  snap.clordid = client_order_id{"c-1"};
+  snap.strategy = strategy_id{"momo"};
+  snap.instrument = instrument_id{"AAPL.XNAS"};
+  snap.state.status = ord_status::partially_filled;
+  snap.state.cum_qty = quantity::from_units(3);
+  node_orders no{m, 17, {snap}};
+  CAF_CHECK(check(orders_view{"n1", {no}}, "orders_view"));
+  fill_record f;
+  f.exec_id = "E1";
+  f.order = snap.id;
+  f.qty = quantity::from_units(3);
+  f.px = price::from_raw(5);
+  f.late = true;
+  order_detail d{"n1", fence{4, 6}, snap, {f}, "none"};
+  CAF_CHECK(check(d, "order_detail"));
+  position_snapshot p;
+  p.strategy = strategy_id{"momo"};
+  p.net_qty = quantity::from_units(-4);
+  CAF_CHECK(check(risk_view{"AAPL.XNAS", "n2", 9, true, true, {p}}, "risk_view"));
+  venue_view vv{"XSIM", "simulated", "n2", "up", 3, true,
+                venue_counters{venue_id{"XSIM"}, 1, 2, 3, 4, 5}, "e"};
+  CAF_CHECK(check(venues_view{{vv}}, "venues_view"));
+  CAF_CHECK(check(kill_switch_report{false, "momo", 3, {gateway_kill{"n1", 3, "e"}}},
+                  "kill_switch_report"));
 }
 
 CAF_TEST(desk and runtime wire names are unique) {

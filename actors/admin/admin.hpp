@@ -1,0 +1,46 @@
+#pragma once
+// The node's admin service: operators' questions (omctl) arrive here on any
+// node. Answers are typed records (views.hpp); omctl renders them. Cluster
+// views fan out to the other nodes' admin services, found in the directory
+// (kind "admin", keyed by node id), and are merged with this node's view of
+// each member (membership.hpp owns that).
+//
+// The admin holds no state of its own: it asks the owners (membership, the
+// supervision tree, the store, risk actors, venues, gateways) every time.
+
+#include "actors/admin/views.hpp"
+#include "actors/common/atoms.hpp"
+#include "actors/contract/strategy_api.hpp"
+#include "runtime/config/config.hpp"
+#include "runtime/refdata/refdata.hpp"
+
+#include <caf/typed_actor.hpp>
+
+#include <memory>
+
+namespace om {
+
+using admin_actor = caf::typed_actor<
+  caf::replies_to<nodes_atom>::with<cluster_view>,
+  // The bool asks for order actors to be listed one by one.
+  caf::replies_to<topology_atom, bool>::with<topology_view>,
+  caf::replies_to<local_topology_atom, bool>::with<node_topology>,
+  // Errors: invalid_argument (unknown state name).
+  caf::replies_to<orders_atom, order_query>::with<orders_view>,
+  caf::replies_to<local_orders_atom, order_query>::with<node_orders>,
+  // Errors: not_found (no such node or order), node_unreachable.
+  caf::replies_to<order_atom, order_id>::with<order_detail>,
+  // Symbol, alias or instrument id. Errors: unknown_symbol, node_unreachable.
+  caf::replies_to<risk_atom, std::string>::with<risk_view>,
+  caf::replies_to<venues_atom>::with<venues_view>,
+  caf::replies_to<kill_switch>::with<kill_switch_report>>;
+
+struct admin_options {
+  node_config cfg;
+  caf::actor root; // the node supervisor
+  std::shared_ptr<refdata_service> refdata;
+};
+
+admin_actor spawn_admin(caf::actor_system& sys, admin_options opts);
+
+} // namespace om

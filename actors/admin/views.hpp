@@ -1,0 +1,189 @@
+#pragma once
+// What the admin service answers: plain typed records, one per question an
+// operator asks (omctl renders them as tables or JSON; nothing on a node
+// renders text). Durations are measured on the answering node, in ns.
+
+#include "actors/store/store_actor.hpp"
+#include "actors/venue/venue.hpp"
+#include "runtime/model/fields.hpp"
+#include "runtime/model/records.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace om {
+
+/// One cluster member as some node sees it.
+struct member_view {
+  std::string id;
+  uint16_t number = 0;
+  std::string state; // "up", "joining", "down"
+  bool self = false; // the node that answered
+  std::vector<std::string> roles;
+  std::string host;
+  uint16_t port = 0;
+  uint64_t incarnation = 0;
+  int32_t pid = 0;
+  int64_t uptime_ns = 0;   // 0 unless up
+  int64_t since_ns = 0;    // time since its last state change (peers)
+  int64_t clock_offset_ns = 0; // its clock minus the viewer's
+  int64_t rtt_ns = 0;
+  uint64_t ups = 0;
+  uint64_t downs = 0;
+  uint64_t connect_attempts = 0;
+  std::string last_down_reason;
+  uint64_t agent_actor_id = 0; // the membership actor (self only)
+  std::string error;           // set when asking it failed
+
+  OM_FIELDS("om.member_view", member_view, id, number, state, self, roles, host, port,
+            incarnation, pid, uptime_ns, since_ns, clock_offset_ns, rtt_ns, ups, downs,
+            connect_attempts, last_down_reason, agent_actor_id, error)
+};
+
+struct cluster_view {
+  std::string asked;
+  std::vector<member_view> nodes; // the answering node first
+
+  OM_FIELDS("om.cluster_view", cluster_view, asked, nodes)
+};
+
+/// A child in a supervision tree. A child supervisor points at its own
+/// entry in node_topology::supervisors.
+struct actor_view {
+  std::string name;
+  std::string kind;  // permanent, transient, temporary
+  std::string state; // running, restarting, ...
+  uint64_t actor_id = 0;
+  uint64_t restarts = 0;
+  std::string last_failure;
+  int64_t last_failure_ns = 0;
+  int32_t supervisor = -1; // index into node_topology::supervisors, or -1
+  // Order actors (when listed one by one).
+  std::string order_id;
+  std::string instrument;
+  std::string order_state;
+
+  OM_FIELDS("om.actor_view", actor_view, name, kind, state, actor_id, restarts, last_failure,
+            last_failure_ns, supervisor, order_id, instrument, order_state)
+};
+
+struct supervisor_view {
+  std::string name;
+  std::string strategy;
+  uint64_t actor_id = 0;
+  uint64_t restarts = 0;
+  uint64_t mailbox = 0;
+  // Dynamic pools (order actors): counts, live by order state.
+  bool pool = false;
+  uint64_t started = 0;
+  uint64_t ended = 0;
+  uint64_t live = 0;
+  std::map<std::string, uint64_t> by_state;
+  std::vector<actor_view> children; // supervisors and workers, in start order
+  std::vector<actor_view> orders;   // a pool's order actors, when asked for
+  std::string error;                // set when it did not answer
+
+  OM_FIELDS("om.supervisor_view", supervisor_view, name, strategy, actor_id, restarts, mailbox,
+            pool, started, ended, live, by_state, children, orders, error)
+};
+
+struct node_topology {
+  member_view member;
+  std::vector<supervisor_view> supervisors; // [0] is the node supervisor
+
+  OM_FIELDS("om.node_topology", node_topology, member, supervisors)
+};
+
+struct topology_view {
+  std::string asked;
+  std::vector<node_topology> nodes;
+
+  OM_FIELDS("om.topology_view", topology_view, asked, nodes)
+};
+
+/// Which orders to list. `state`: "" = all, "open" = not terminal, or a
+/// status name; `strategy`: "" = all; `limit`: newest first, 0 = no limit.
+struct order_query {
+  std::string state;
+  std::string strategy;
+  uint32_t limit = 0;
+
+  OM_FIELDS("om.order_query", order_query, state, strategy, limit)
+};
+
+struct node_orders {
+  member_view member;
+  uint64_t matched = 0;               // orders matching the query on the node
+  std::vector<order_snapshot> orders; // at most `limit` of them, newest first
+
+  OM_FIELDS("om.node_orders", node_orders, member, matched, orders)
+};
+
+struct orders_view {
+  std::string asked;
+  std::vector<node_orders> nodes; // gateway nodes only
+
+  OM_FIELDS("om.orders_view", orders_view, asked, nodes)
+};
+
+struct order_detail {
+  std::string node;
+  om::fence fence;
+  order_snapshot snap;
+  std::vector<fill_record> fills; // its journal entries
+  std::string fills_error;        // set when the journal could not be read
+
+  OM_FIELDS("om.order_detail", order_detail, node, fence, snap, fills, fills_error)
+};
+
+struct risk_view {
+  std::string instrument;
+  std::string node;
+  uint64_t actor_id = 0;
+  bool ready = false;
+  bool ready_known = false; // false when the readiness question went unanswered
+  std::vector<position_snapshot> positions;
+
+  OM_FIELDS("om.risk_view", risk_view, instrument, node, actor_id, ready, ready_known, positions)
+};
+
+struct venue_view {
+  std::string venue;
+  std::string kind;
+  std::string node;
+  std::string state; // "up" or "unreachable"
+  uint64_t actor_id = 0;
+  bool has_counters = false;
+  venue_counters counters;
+  std::string error;
+
+  OM_FIELDS("om.venue_view", venue_view, venue, kind, node, state, actor_id, has_counters,
+            counters, error)
+};
+
+struct venues_view {
+  std::vector<venue_view> venues;
+
+  OM_FIELDS("om.venues_view", venues_view, venues)
+};
+
+struct gateway_kill {
+  std::string node;
+  uint64_t orders_canceled = 0;
+  std::string error;
+
+  OM_FIELDS("om.gateway_kill", gateway_kill, node, orders_canceled, error)
+};
+
+struct kill_switch_report {
+  bool halt = true;
+  std::string strategy;
+  uint64_t orders_canceled = 0;
+  std::vector<gateway_kill> gateways;
+
+  OM_FIELDS("om.kill_switch_report", kill_switch_report, halt, strategy, orders_canceled,
+            gateways)
+};
+
+} // namespace om
