@@ -487,11 +487,14 @@ caf::result<kill_switch_report> kill(admin_ptr self, const kill_switch& k) {
         for (auto& e : es) {
           ++*pending;
           auto slot = out->gateways.size();
-          out->gateways.push_back(gateway_kill{e.node, 0, {}});
-          self->request(typed_entry<gateway_actor>(e.handle), 10s, k)
+          out->gateways.push_back(gateway_kill{e.node, 0, 0, {}, {}});
+          self->request(typed_entry<gateway_actor>(e.handle), 15s, k)
             .then(
               [out, slot, done](kill_switch_result& r) mutable {
-                out->gateways[slot].orders_canceled = r.orders_canceled;
+                auto& g = out->gateways[slot];
+                g.orders_canceled = r.orders_canceled;
+                g.audit_sequence = r.audit_sequence;
+                g.warning = r.warning;
                 out->orders_canceled += r.orders_canceled;
                 done();
               },
@@ -503,6 +506,41 @@ caf::result<kill_switch_report> kill(admin_ptr self, const kill_switch& k) {
         self->state.log->warn("event=kill_switch halt={} strategy={} operator={} gateways={}",
                               k.halt, log::q(k.strategy.value), log::q(k.operator_name),
                               es.size());
+        done();
+      },
+      [rp](caf::error& e) mutable { rp.deliver(e); });
+  return rp;
+}
+
+caf::result<controls_view> controls_of(admin_ptr self) {
+  auto dir = find_directory(self->system());
+  if (!dir)
+    return starting(self);
+  auto rp = self->make_response_promise<controls_view>();
+  self->request(dir, 2s, list_atom::value, std::string{svc::gateway})
+    .then(
+      [self, rp](std::vector<directory_entry>& es) mutable {
+        auto out = std::make_shared<controls_view>();
+        auto pending = std::make_shared<int>(1);
+        auto done = [rp, out, pending]() mutable {
+          if (--*pending == 0)
+            rp.deliver(std::move(*out));
+        };
+        for (auto& e : es) {
+          ++*pending;
+          auto slot = out->gateways.size();
+          out->gateways.push_back(gateway_controls{e.node, {}, {}});
+          self->request(typed_entry<gateway_actor>(e.handle), 5s, controls_atom::value)
+            .then(
+              [out, slot, done](std::vector<audit_record>& halts) mutable {
+                out->gateways[slot].halts = std::move(halts);
+                done();
+              },
+              [out, slot, done](caf::error& err) mutable {
+                out->gateways[slot].error = describe(err);
+                done();
+              });
+        }
         done();
       },
       [rp](caf::error& e) mutable { rp.deliver(e); });
@@ -549,6 +587,7 @@ admin_actor::behavior_type admin_impl(admin_ptr self, admin_options opts) {
     [self](risk_atom, const std::string& sym) { return risk_of(self, sym); },
     [self](venues_atom) { return venues_of(self); },
     [self](const kill_switch& k) { return kill(self, k); },
+    [self](controls_atom) { return controls_of(self); },
   };
 }
 

@@ -33,7 +33,9 @@ using admin_actor = caf::typed_actor<
   // Symbol, alias or instrument id. Errors: unknown_symbol, node_unreachable.
   caf::replies_to<risk_atom, std::string>::with<risk_view>,
   caf::replies_to<venues_atom>::with<venues_view>,
-  caf::replies_to<kill_switch>::with<kill_switch_report>>;
+  caf::replies_to<kill_switch>::with<kill_switch_report>,
+  // The halts in force at every gateway of the cluster.
+  caf::replies_to<controls_atom>::with<controls_view>>;
 
 struct admin_options {
   node_config cfg;

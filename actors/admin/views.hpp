@@ -171,9 +171,12 @@ struct venues_view {
 struct gateway_kill {
   std::string node;
   uint64_t orders_canceled = 0;
+  uint64_t audit_sequence = 0; // 0: not stored (see warning or error)
+  std::string warning;
   std::string error;
 
-  OM_FIELDS("om.gateway_kill", gateway_kill, node, orders_canceled, error)
+  OM_FIELDS("om.gateway_kill", gateway_kill, node, orders_canceled, audit_sequence, warning,
+            error)
 };
 
 struct kill_switch_report {
@@ -184,6 +187,21 @@ struct kill_switch_report {
 
   OM_FIELDS("om.kill_switch_report", kill_switch_report, halt, strategy, orders_canceled,
             gateways)
+};
+
+/// The halts in force at one gateway (kill-switch audit records).
+struct gateway_controls {
+  std::string node;
+  std::vector<audit_record> halts;
+  std::string error;
+
+  OM_FIELDS("om.gateway_controls", gateway_controls, node, halts, error)
+};
+
+struct controls_view {
+  std::vector<gateway_controls> gateways;
+
+  OM_FIELDS("om.controls_view", controls_view, gateways)
 };
 
 } // namespace om

@@ -38,6 +38,8 @@ using load_fills_atom = caf::atom_constant<caf::atom("om_ldfills")>;
 using load_idem_atom = caf::atom_constant<caf::atom("om_ldidem")>;
 using key_filter_atom = caf::atom_constant<caf::atom("om_keyflt")>;
 using admin_atom = caf::atom_constant<caf::atom("om_admin")>;
+using load_controls_atom = caf::atom_constant<caf::atom("om_ldctl")>;
+using controls_atom = caf::atom_constant<caf::atom("om_ctls")>;
 using reconcile_atom = caf::atom_constant<caf::atom("om_recon")>;
 
 /// Name under which a node's directory is in CAF's local registry.

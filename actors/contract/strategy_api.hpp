@@ -108,18 +108,26 @@ order_event make_event(event_kind kind, const order_snapshot& s);
 
 /// Halts (or resumes) new orders for one strategy or, with an empty
 /// strategy, for all; halting also cancels the affected working orders.
+/// Durable: a gateway restores its halts before it admits an order.
 struct kill_switch {
   strategy_id strategy;
   bool halt = true;
   std::string operator_name;
+  std::string reason;
 
-  OM_FIELDS("om.kill_switch", kill_switch, strategy, halt, operator_name)
+  OM_FIELDS("om.kill_switch", kill_switch, strategy, halt, operator_name, reason)
 };
 
+/// A gateway's answer. A halt is in force from the moment the gateway
+/// handles it, durable or not; a resume only once it is durable (a resume
+/// that could not be stored is refused with store_write_failed).
 struct kill_switch_result {
   uint64_t orders_canceled = 0;
+  uint64_t audit_sequence = 0; // 0 when the halt could not be stored
+  std::string warning;         // e.g. why the halt is not durable
 
-  OM_FIELDS("om.kill_switch_result", kill_switch_result, orders_canceled)
+  OM_FIELDS("om.kill_switch_result", kill_switch_result, orders_canceled, audit_sequence,
+            warning)
 };
 
 } // namespace om

@@ -3,6 +3,7 @@
 
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/circuit_breaker.hpp"
+#include "actors/gateway/controls.hpp"
 #include "actors/gateway/intake.hpp"
 #include "actors/gateway/validation.hpp"
 #include "actors/risk/risk_actor.hpp"
@@ -36,6 +37,7 @@ struct gateway_state {
   static inline const char* name = "om.gateway";
   gateway_options opts;
   intake_index intake;
+  trading_controls controls; // restored while warming, before any admission
   uint64_t next_seq = 0;
   std::unordered_map<std::string, caf::actor> handles; // "kind/key" -> actor
   gateway_stats stats;
@@ -599,6 +601,12 @@ void run_stages(gw_ptr self, const submit_order& x, order_snapshot s) {
   s.instrument = b.inst->id;
   s.stages[stage::business_checked] = wall_ns();
   // 3. Real time.
+  if (auto* halt = st.controls.blocking(s.strategy))
+    return reject(self, s, x.reply_to, reject_code::kill_switch,
+                  "strategy: kill switch is on for "
+                    + (halt->strategy.empty() ? std::string{"all strategies"} : halt->strategy.value)
+                    + " (" + halt->detail + ", by " + halt->actor + ", audit "
+                    + std::to_string(halt->sequence) + ")");
   if (b.inst->status == trading_status::halted)
     return reject(self, s, x.reply_to, reject_code::instrument_halted,
                   "symbol: " + b.inst->id.value + " is halted");
@@ -689,42 +697,63 @@ void on_child_not_found(gw_ptr self, const sup::child_not_found& m) {
                           log::q(why));
 }
 
+/// Cancels the working orders a halt covers; returns how many were told.
+uint64_t cancel_halted(gw_ptr self, const strategy_id& strategy) {
+  auto pool = cached<sup::supervisor_actor>(self, svc::orders);
+  if (!pool)
+    return 0;
+  uint64_t n = 0;
+  auto prefix = strategy.value + '\0';
+  for (auto& [key, e] : self->state.intake.live()) {
+    if (!e.started || (!strategy.empty() && key.rfind(prefix, 0) != 0))
+      continue;
+    // The order tells its strategy; nobody to tell the operator here.
+    self->send(pool, sup::route_atom::value, pool_key(e.id),
+               caf::make_message(order_cancel_cmd{caf::actor{}}));
+    ++n;
+  }
+  return n;
+}
+
+/// A halt is in force at once (fail closed) and then made durable; a resume
+/// takes effect only once durable. Both are audited in the same write.
 caf::result<kill_switch_result> on_kill_switch(gw_ptr self, const kill_switch& k) {
   auto& st = self->state;
+  auto store = cached<store_actor>(self, svc::store);
+  if (!store)
+    return make_error(errc::node_unreachable, "gateway " + st.opts.cfg.node.id
+                                                + ": its store is not reachable");
+  auto rec = trading_controls::record_of(k, wall_ns());
+  auto scope = k.strategy.empty() ? std::string{"*"} : k.strategy.value;
+  st.log->warn("strategy={} event=kill_switch halt={} by={} reason={}", scope, k.halt, rec.actor,
+               log::q(k.reason));
+  kill_switch_result r;
+  if (k.halt) {
+    st.controls.apply(rec);
+    r.orders_canceled = cancel_halted(self, k.strategy);
+  }
   auto rp = self->make_response_promise<kill_switch_result>();
-  auto dir = find_directory(self->system());
-  if (!dir)
-    return make_error(errc::not_found, "no directory on this node");
-  audit_record a;
-  a.kind = audit_kind::kill_switch;
-  a.actor = k.operator_name.empty() ? "operator" : k.operator_name;
-  a.strategy = k.strategy;
-  a.detail = std::string{k.halt ? "halt" : "resume"} + " "
-             + (k.strategy.empty() ? "all strategies" : k.strategy.value);
-  audit(self, a);
-  st.log->warn("strategy={} event=kill_switch halt={} by={}",
-               k.strategy.empty() ? "*" : k.strategy.value, k.halt, a.actor);
-  self->request(dir, 5s, list_atom::value, std::string{svc::risk})
+  self->request(store, 10s, set_control{rec})
     .then(
-      [self, k, rp](std::vector<directory_entry>& risks) mutable {
-        for (auto& e : risks)
-          caf::anon_send(typed_entry<risk_actor>(e.handle), k);
-        kill_switch_result r;
-        auto pool = cached<sup::supervisor_actor>(self, svc::orders);
-        if (k.halt && pool) {
-          auto prefix = k.strategy.value + '\0';
-          for (auto& [key, e] : self->state.intake.live()) {
-            if (!e.started || (!k.strategy.empty() && key.rfind(prefix, 0) != 0))
-              continue;
-            // The order tells its strategy; nobody to tell the operator here.
-            self->send(pool, sup::route_atom::value, pool_key(e.id),
-                       caf::make_message(order_cancel_cmd{caf::actor{}}));
-            ++r.orders_canceled;
-          }
-        }
+      [self, rec, r, rp](uint64_t seq) mutable {
+        auto applied = rec;
+        applied.sequence = seq;
+        self->state.controls.apply(applied); // the halt again (with its sequence) or the resume
+        r.audit_sequence = seq;
         rp.deliver(r);
       },
-      [rp](caf::error& err) mutable { rp.deliver(err); });
+      [self, k, r, rp, scope](caf::error& err) mutable {
+        self->state.log->error("strategy={} event=kill_switch_not_durable halt={} error={}", scope,
+                               k.halt, log::q(describe(err)));
+        if (!k.halt) {
+          rp.deliver(make_error(errc::store_write_failed,
+                                "resume of " + scope + " not applied: it could not be stored ("
+                                  + describe(err) + "); the halt stays in force"));
+          return;
+        }
+        r.warning = "halt in force but not durable (a restart would lift it): " + describe(err);
+        rp.deliver(r);
+      });
   return rp;
 }
 
@@ -777,9 +806,37 @@ void recover_open_orders(gw_ptr self, std::vector<order_snapshot>& open) {
 
 gateway_actor::behavior_type ready(gw_ptr self);
 
+/// Warming, last step: the orders a previous run left open; then ready and
+/// the commands that waited, in order.
+template <class Retry>
+void warm_orders(gw_ptr self, store_actor store, Retry retry) {
+  self->request(store, 60s, load_open_atom::value, instrument_id{}, true)
+    .then(
+      [self](std::vector<order_snapshot>& open) {
+        recover_open_orders(self, open);
+        self->become(ready(self));
+        auto waiting = std::move(self->state.deferred);
+        self->state.deferred.clear();
+        for (auto& c : waiting)
+          std::visit(
+            [self](auto& x) {
+              using T = std::decay_t<decltype(x)>;
+              if constexpr (std::is_same<T, submit_order>::value)
+                on_submit(self, x);
+              else if constexpr (std::is_same<T, cancel_order>::value)
+                forward(self, x, event_kind::cancel_rejected);
+              else
+                forward(self, x, event_kind::replace_rejected);
+            },
+            c);
+      },
+      retry);
+}
+
 /// Warming: the services an order needs, the store's filter of recorded
-/// keys, then the orders a previous run left open; then ready. The store
-/// registers itself asynchronously at start: retry finding it.
+/// keys, the trading controls in force, then the orders a previous run left
+/// open; then ready. The store registers itself asynchronously at start:
+/// retry finding it.
 void warm(gw_ptr self, int attempt) {
   auto retry = [self, attempt](caf::error& err) {
     if (attempt < 200) {
@@ -806,25 +863,16 @@ void warm(gw_ptr self, int attempt) {
         auto& st = self->state;
         st.log->info("event=intake_warmed recorded_keys={} filter_bytes={}", f.size(), f.bytes());
         st.intake = intake_index{std::move(f)};
-        self->request(store, 60s, load_open_atom::value, instrument_id{}, true)
+        self->request(store, 60s, load_controls_atom::value)
           .then(
-            [self](std::vector<order_snapshot>& open) {
-              recover_open_orders(self, open);
-              self->become(ready(self));
-              auto waiting = std::move(self->state.deferred);
-              self->state.deferred.clear();
-              for (auto& c : waiting)
-                std::visit(
-                  [self](auto& x) {
-                    using T = std::decay_t<decltype(x)>;
-                    if constexpr (std::is_same<T, submit_order>::value)
-                      on_submit(self, x);
-                    else if constexpr (std::is_same<T, cancel_order>::value)
-                      forward(self, x, event_kind::cancel_rejected);
-                    else
-                      forward(self, x, event_kind::replace_rejected);
-                  },
-                  c);
+            [self, store, retry](std::vector<audit_record>& controls) {
+              auto& st = self->state;
+              st.controls.restore(controls);
+              for (auto& h : st.controls.halts())
+                st.log->warn("strategy={} event=halt_restored audit_seq={} by={} detail={}",
+                             h.strategy.empty() ? "*" : h.strategy.value, h.sequence, h.actor,
+                             log::q(h.detail));
+              warm_orders(self, store, retry);
             },
             retry);
       },
@@ -874,6 +922,7 @@ gateway_actor::behavior_type behavior(gw_ptr self, Fs... phase_handlers) {
   return {
     std::move(phase_handlers)...,
     [self](const kill_switch& k) { return on_kill_switch(self, k); },
+    [self](controls_atom) { return self->state.controls.halts(); },
     [self](const order_ended& g) { on_order_ended(self, g); },
     [self](const sup::child_start_failed& f) { on_start_failed(self, f); },
     [self](const sup::child_not_found& m) { on_child_not_found(self, m); },

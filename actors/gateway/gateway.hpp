@@ -87,6 +87,8 @@ using gateway_actor = caf::typed_actor<
   caf::reacts_to<cancel_order>,
   caf::reacts_to<amend_order>,
   caf::replies_to<kill_switch>::with<kill_switch_result>,
+  // The halts in force (kill-switch audit records, every strategy first).
+  caf::replies_to<controls_atom>::with<std::vector<audit_record>>,
   caf::reacts_to<order_ended>,
   // From the order pool: a start that failed, a command for an order whose
   // actor is gone.

@@ -367,13 +367,6 @@ template <class... Fs>
 risk_actor::behavior_type behavior(risk_ptr self, Fs... phase_handlers) {
   return {
     std::move(phase_handlers)...,
-    [self](const kill_switch& k) {
-      if (k.halt)
-        self->state.book->halt(k.strategy);
-      else
-        self->state.book->resume(k.strategy);
-      return kill_switch_result{};
-    },
     [self](positions_atom) { return self->state.book->all(); },
     [self](reconcile_atom) { reconcile(self); },
     [self](flush_atom) { flush_positions(self); },

@@ -81,7 +81,6 @@ using risk_actor = caf::typed_actor<
   caf::replies_to<risk_amend_request>::with<risk_verdict_msg>,
   caf::reacts_to<risk_fill>,
   caf::reacts_to<risk_release>,
-  caf::replies_to<kill_switch>::with<kill_switch_result>,
   caf::replies_to<positions_atom>::with<std::vector<position_snapshot>>,
   // Readiness: true once positions and reservations are restored.
   caf::replies_to<get_state_atom>::with<bool>,

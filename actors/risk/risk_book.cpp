@@ -30,8 +30,6 @@ risk_verdict risk_book::check(const strategy_id& s, pos& p, side sd, ord_type ty
                               bool count_rate) {
   auto deny = [](reject_code c, std::string m) { return risk_verdict{c, std::move(m)}; };
   auto& lim = limits(s);
-  if (halted(s))
-    return deny(reject_code::kill_switch, "kill switch is on for " + (halt_all_ ? std::string{"all strategies"} : s.value));
   if (restricted_)
     return deny(reject_code::restricted_instrument, inst_.id.value + " is on the restricted list");
   if (count_rate) {

@@ -70,23 +70,6 @@ public:
   void set_reference(price px) { reference_ = px; }
   price reference() const { return reference_; }
 
-  /// Halts new orders of `s`, or of every strategy when `s` is empty.
-  void halt(const strategy_id& s) {
-    if (s.empty())
-      halt_all_ = true;
-    else
-      halted_.insert(s.value);
-  }
-  void resume(const strategy_id& s) {
-    if (s.empty()) {
-      halt_all_ = false;
-      halted_.clear();
-    } else {
-      halted_.erase(s.value);
-    }
-  }
-  bool halted(const strategy_id& s) const { return halt_all_ || halted_.count(s.value) > 0; }
-
   position_snapshot snapshot(const strategy_id& s) const;
   void restore(const position_snapshot& p);
   std::vector<position_snapshot> all() const;
@@ -109,8 +92,6 @@ private:
   instrument inst_;
   risk_section cfg_;
   bool restricted_ = false;
-  bool halt_all_ = false;
-  std::unordered_set<std::string> halted_;
   price reference_;
   std::unordered_map<std::string, pos> pos_;
   std::unordered_map<std::string, effective_limits> limits_cache_;

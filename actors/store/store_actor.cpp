@@ -23,7 +23,7 @@ struct pending_write {
 struct store_state {
   static inline const char* name = "om.store";
   std::shared_ptr<store> db;
-  std::optional<table_writer> orders, idempotency, journal, positions, audit;
+  std::optional<table_writer> orders, idempotency, journal, positions, audit, controls;
   write_batch order_batch, idempotency_batch, journal_batch, position_batch;
   uint64_t journal_seq = 0;
   std::vector<pending_write> pending;
@@ -142,6 +142,28 @@ caf::result<key_filter> idempotency_filter(store_ptr self) {
   return f;
 }
 
+/// The control record and its audit entry in one atomic write.
+caf::result<uint64_t> record_control(store_ptr self, audit_record rec) {
+  auto& st = self->state;
+  rec.sequence = st.audit_seq + 1;
+  if (rec.at_ns == 0)
+    rec.at_ns = wall_ns();
+  write_batch audit, control;
+  audit.put_with(write_batch::key_use::once, u64_key(rec.sequence), fence{1, rec.sequence}, rec,
+                 rec.at_ns);
+  control.put(rec.strategy.empty() ? std::string{"*"} : rec.strategy.value,
+              fence{1, rec.sequence}, rec, rec.at_ns);
+  if (auto err = table_writer::commit_all({{&*st.audit, &audit}, {&*st.controls, &control}})) {
+    st.log->error("event=control_write_failed strategy={} detail={} error={}",
+                  log::q(rec.strategy.value), log::q(rec.detail), log::q(describe(err)));
+    return err;
+  }
+  st.audit_seq = rec.sequence;
+  st.log->warn("audit_seq={} kind={} actor={} strategy={} detail={}", rec.sequence,
+               to_string(rec.kind), rec.actor, log::q(rec.strategy.value), log::q(rec.detail));
+  return rec.sequence;
+}
+
 store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db) {
   auto& st = self->state;
   st.db = std::move(db);
@@ -149,7 +171,8 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
                          std::pair{table::idempotency, &st.idempotency},
                          std::pair{table::journal, &st.journal},
                          std::pair{table::positions, &st.positions},
-                         std::pair{table::audit, &st.audit}}) {
+                         std::pair{table::audit, &st.audit},
+                         std::pair{table::controls, &st.controls}}) {
     auto w = st.db->claim(t, "store-actor");
     if (!w) {
       // Ends the actor before it handles anything; its supervisor decides.
@@ -191,6 +214,18 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
       st.log->info("audit_seq={} kind={} actor={} order_id={} detail={}", rec.sequence,
                    to_string(rec.kind), rec.actor, to_string(rec.order), log::q(rec.detail));
       return rec.sequence;
+    },
+    [self](set_control& x) -> caf::result<uint64_t> { return record_control(self, x.rec); },
+    [self](load_controls_atom) -> caf::result<std::vector<audit_record>> {
+      std::vector<audit_record> out;
+      auto err = self->state.db->scan<audit_record>(
+        table::controls, "", [&out](std::string_view, stored<audit_record>& r) {
+          out.push_back(std::move(r.record));
+          return true;
+        });
+      if (err)
+        return err;
+      return out;
     },
     [self](load_order_atom, order_id id) -> caf::result<loaded_order> {
       auto r = self->state.db->get<order_snapshot>(table::orders, order_key(id));

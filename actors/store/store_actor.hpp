@@ -56,6 +56,15 @@ struct persist_positions {
   OM_FIELDS("om.persist_positions", persist_positions, items)
 };
 
+/// Records a trading control (a halt or a resume, as its kill-switch audit
+/// record) as the one in force for its scope, with its audit entry, in one
+/// atomic write. Scope: the record's strategy, or every strategy if empty.
+struct set_control {
+  audit_record rec;
+
+  OM_FIELDS("om.set_control", set_control, rec)
+};
+
 struct loaded_order {
   om::fence fence;
   order_snapshot snap;
@@ -82,6 +91,10 @@ using store_actor = caf::typed_actor<
   caf::replies_to<key_filter_atom>::with<key_filter>,
   // Appends; replies with the audit sequence number.
   caf::replies_to<audit_record>::with<uint64_t>,
+  // Replies with the audit sequence number. Errors: store_write_failed.
+  caf::replies_to<set_control>::with<uint64_t>,
+  // The controls in force (latest record per scope). Errors: corrupt_record.
+  caf::replies_to<load_controls_atom>::with<std::vector<audit_record>>,
   // Errors: not_found, corrupt_record.
   caf::replies_to<load_order_atom, order_id>::with<loaded_order>,
   // Orders of an instrument (all instruments when the id is empty); only the
@@ -96,8 +109,8 @@ using store_actor = caf::typed_actor<
   caf::replies_to<stats_atom>::with<store_actor_stats>>;
 
 
-/// Spawns the store actor; it claims the orders, journal, positions and audit
-/// tables of `db` (fails with already_owned if another owner holds one).
+/// Spawns the store actor; it claims the orders, idempotency, journal,
+/// positions, audit and controls tables of `db` (fails with already_owned if another owner holds one).
 caf::actor spawn_store_actor(caf::actor_system& sys, std::shared_ptr<store> db);
 
 } // namespace om

@@ -29,6 +29,8 @@
   X(om::persist_position, "om.persist_position")                \
   X(om::persist_positions, "om.persist_positions")              \
   X(om::loaded_order, "om.loaded_order")                        \
+  X(om::set_control, "om.set_control")                          \
+  X(std::vector<om::audit_record>, "om.audit_records")          \
   X(om::risk_check_request, "om.risk_check_request")            \
   X(om::risk_amend_request, "om.risk_amend_request")            \
   X(om::risk_verdict_msg, "om.risk_verdict")                    \
@@ -76,6 +78,8 @@
   X(om::venues_view, "om.venues_view")                          \
   X(om::gateway_kill, "om.gateway_kill")                        \
   X(om::kill_switch_report, "om.kill_switch_report")            \
+  X(om::gateway_controls, "om.gateway_controls")                \
+  X(om::controls_view, "om.controls_view")                      \
   X(om::admin_actor, "om.admin_actor")                          \
   X(std::vector<om::order_snapshot>, "om.order_snapshots")      \
   X(std::vector<om::position_snapshot>, "om.position_snapshots") \

@@ -12,7 +12,8 @@ namespace om {
 
 const char* to_string(table t) {
   static constexpr const char* names[table_count] = {"orders", "idempotency", "positions",
-                                                     "audit",  "journal",     "venue_stats"};
+                                                     "audit",  "journal",     "venue_stats",
+                                                     "controls"};
   return names[static_cast<size_t>(t)];
 }
 

@@ -37,7 +37,9 @@ class ColumnFamilyHandle;
 
 namespace om {
 
-enum class table : uint8_t { orders, idempotency, positions, audit, journal, venue_stats };
+/// `controls`: trading controls (halts) in force, the latest kill-switch
+/// audit record per scope (a strategy id, or "*" for every strategy).
+enum class table : uint8_t { orders, idempotency, positions, audit, journal, venue_stats, controls };
 
 /// Process-wide RocksDB I/O counters (all stores of the process), for the
 /// bench's per-order figures and for metrics. Relaxed atomics: cheap, and
@@ -49,7 +51,7 @@ struct store_io_counters {
   std::atomic<uint64_t> scans{0};   // iterators opened
 };
 store_io_counters& io_counters();
-constexpr size_t table_count = 6;
+constexpr size_t table_count = 7;
 /// Column family name, e.g. "orders".
 const char* to_string(table t);
 

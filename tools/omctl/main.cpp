@@ -5,7 +5,8 @@
 //
 //   omctl [--node HOST:PORT] [--json] [--timeout S] VERB ... (flags before or after the verb)
 //     topology [--orders] | nodes | orders [--state S] [--strategy S] [--limit N]
-//     | order ID | risk SYMBOL | venues | kill-switch [--strategy S] [--resume] [--operator NAME]
+//     | order ID | risk SYMBOL | venues | halts
+//     | kill-switch [--strategy S] [--resume] [--operator NAME] [--reason TEXT]
 //
 // Tables for people; --json prints one JSON document (errors too, as
 // {"error": {"code": ..., "detail": ...}}).
@@ -122,12 +123,14 @@ int main(int argc, char** argv) {
   auto risk = app.add_subcommand("risk", "positions and reservations of one instrument");
   risk->add_option("symbol", symbol, "symbol, alias or instrument id")->required();
   app.add_subcommand("venues", "venues, where they run, their counters");
-  std::string strategy, operator_name;
+  app.add_subcommand("halts", "kill-switch halts in force at every gateway");
+  std::string strategy, operator_name, reason;
   bool resume = false;
   auto kill = app.add_subcommand("kill-switch", "halt (or --resume) a strategy, or all");
   kill->add_option("--strategy", strategy, "strategy id; empty = every strategy");
   kill->add_flag("--resume", resume, "lift the halt instead");
   kill->add_option("--operator", operator_name, "who is pulling it (audited)");
+  kill->add_option("--reason", reason, "why (audited)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -191,11 +194,13 @@ int main(int argc, char** argv) {
       rc = ask<risk_view>(self, admin, timeout, cmd, as_json, where, risk_atom::value, symbol);
     } else if (cmd == "venues") {
       rc = ask<venues_view>(self, admin, timeout, cmd, as_json, where, venues_atom::value);
+    } else if (cmd == "halts") {
+      rc = ask<controls_view>(self, admin, timeout, cmd, as_json, where, controls_atom::value);
     } else if (cmd == "kill-switch") {
       rc = ask<kill_switch_report>(
         self, admin, timeout, cmd, as_json, where,
         kill_switch{strategy_id{strategy}, !resume,
-                    operator_name.empty() ? std::string{"omctl"} : operator_name});
+                    operator_name.empty() ? std::string{"omctl"} : operator_name, reason});
     }
   }
   return rc;

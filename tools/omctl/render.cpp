@@ -344,16 +344,42 @@ json to_json(const kill_switch_report& r) {
   json gws = json::array();
   for (auto& g : r.gateways) {
     json j{{"node", g.node}};
-    if (g.error.empty())
+    if (g.error.empty()) {
       j["orders_canceled"] = g.orders_canceled;
-    else
+      j["durable"] = g.audit_sequence != 0;
+      if (g.audit_sequence != 0)
+        j["audit_sequence"] = g.audit_sequence;
+    } else {
       j["error"] = g.error;
+    }
+    if (!g.warning.empty())
+      j["warning"] = g.warning;
     gws.push_back(j);
   }
   return json{{"halt", r.halt},
               {"strategy", r.strategy},
               {"gateways", gws},
               {"orders_canceled", r.orders_canceled}};
+}
+
+json to_json(const controls_view& v) {
+  json gws = json::array();
+  for (auto& g : v.gateways) {
+    json j{{"node", g.node}};
+    if (!g.error.empty()) {
+      j["error"] = g.error;
+    } else {
+      j["halts"] = json::array();
+      for (auto& h : g.halts)
+        j["halts"].push_back({{"scope", h.strategy.empty() ? std::string{"*"} : h.strategy.value},
+                              {"detail", h.detail},
+                              {"by", h.actor},
+                              {"at_ns", h.at_ns},
+                              {"audit_sequence", h.sequence}});
+    }
+    gws.push_back(j);
+  }
+  return json{{"gateways", gws}};
 }
 
 void print_table(const std::string& cmd, const json& j) {
@@ -445,6 +471,26 @@ void print_table(const std::string& cmd, const json& j) {
                 rows);
     return;
   }
+  if (cmd == "halts") {
+    std::vector<std::vector<std::string>> rows;
+    std::string notes;
+    for (auto& g : j["gateways"]) {
+      if (g.contains("error")) {
+        notes += "gateway on " + str(g, "node") + ": error " + str(g, "error") + "\n";
+        continue;
+      }
+      for (auto& h : g["halts"])
+        rows.push_back({str(g, "node"), str(h, "scope"), str(h, "by"), str(h, "audit_sequence"),
+                        str(h, "detail")});
+    }
+    if (rows.empty() && notes.empty()) {
+      std::cout << "no halts in force (" << j["gateways"].size() << " gateways)\n";
+      return;
+    }
+    table({"GATEWAY", "SCOPE", "BY", "AUDIT", "DETAIL"}, rows);
+    std::cout << rows.size() << " halts in force (scope * = every strategy)\n" << notes;
+    return;
+  }
   if (cmd == "kill-switch") {
     std::cout << (j.value("halt", true) ? "halted" : "resumed") << " strategy '"
               << str(j, "strategy", "") << "' (empty = all); orders canceled "
@@ -452,8 +498,11 @@ void print_table(const std::string& cmd, const json& j) {
     for (auto& g : j["gateways"])
       std::cout << "  gateway on " << str(g, "node") << ": "
                 << (g.contains("error") ? "error " + str(g, "error")
-                                        : str(g, "orders_canceled") + " canceled")
-                << "\n";
+                                        : str(g, "orders_canceled") + " canceled, "
+                                            + (g.value("durable", false)
+                                                 ? "audit " + str(g, "audit_sequence")
+                                                 : std::string{"NOT DURABLE"}))
+                << (g.contains("warning") ? " (" + str(g, "warning") + ")" : "") << "\n";
     return;
   }
   std::cout << j.dump(2) << "\n";

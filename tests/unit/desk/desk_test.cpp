@@ -135,8 +135,15 @@ struct desk_fixture : test_coordinator_fixture<> {
     db = *store::open(store_options{dir + "/db"});
     if (prepare)
       prepare(*db);
-    desk_options o{*cfg, std::make_shared<refdata_service>(*rd), db, 1};
-    root = spawn_desk(sys, o);
+    opts = desk_options{*cfg, std::make_shared<refdata_service>(*rd), db, 1};
+    start();
+  }
+
+  desk_options opts;
+
+  /// Builds the tree and finds its gateway; the test stands in for venue MOCK.
+  void start() {
+    root = spawn_desk(sys, opts);
     sched.run();
     caf::anon_send(find_directory(sys), register_atom::value, std::string{svc::venue},
                    std::string{"MOCK"}, caf::actor_cast<caf::actor>(self));
@@ -145,6 +152,26 @@ struct desk_fixture : test_coordinator_fixture<> {
                            std::string{svc::gateway}, std::string{});
     sched.run();
     h.receive([&](caf::actor& g) { gateway = g; }, [&](caf::error& e) { CAF_FAIL(describe(e)); });
+  }
+
+  /// The node stops (its whole tree) and starts again on the same store, as
+  /// the next incarnation.
+  void restart() {
+    self->send_exit(root, caf::exit_reason::user_shutdown);
+    sched.run();
+    drain();
+    ++opts.node_incarnation;
+    start();
+    drain();
+  }
+
+  kill_switch_result kill(const char* strategy, bool halt) {
+    kill_switch_result out;
+    auto h = self->request(caf::actor_cast<gateway_actor>(gateway), caf::infinite,
+                           kill_switch{strategy_id{strategy}, halt, "test", "testing"});
+    sched.run();
+    h.receive([&](kill_switch_result& r) { out = r; }, [](caf::error& e) { CAF_FAIL(describe(e)); });
+    return out;
   }
 
   ~desk_fixture() {
@@ -357,13 +384,49 @@ CAF_TEST(every real time reject names its reason) {
   CAF_CHECK_EQUAL(first_kind(order("r6", "MSFT", side::buy, 1, "431.20", "slow")), event_kind::accepted);
   CAF_CHECK_EQUAL(rejected_with(order("r7", "MSFT", side::buy, 1, "431.20", "slow")), reject_code::rate_limit);
   // Kill switch for s9: its new orders are refused, others trade on.
-  auto h = self->request(caf::actor_cast<gateway_actor>(gateway), caf::infinite,
-                         kill_switch{strategy_id{"s9"}, true, "test"});
-  sched.run();
-  h.receive([](kill_switch_result&) {}, [](caf::error& e) { CAF_FAIL(describe(e)); });
+  kill("s9", true);
   drain();
   CAF_CHECK_EQUAL(rejected_with(order("r8", "MSFT", side::buy, 1, "431.20", "s9")), reject_code::kill_switch);
   CAF_CHECK_EQUAL(first_kind(order("r9", "MSFT", side::buy, 1, "431.20", "s8")), event_kind::accepted);
+}
+
+CAF_TEST(the kill switch cancels working orders and its halt survives a restart) {
+  // Working orders of two strategies at the venue.
+  auto c9 = submit(order("k1", "MSFT", side::buy, 5, "431.20", "s9"));
+  auto c8 = submit(order("k2", "MSFT", side::buy, 5, "431.20", "s8"));
+  CAF_REQUIRE_EQUAL(c9.news.size(), 1u);
+  CAF_REQUIRE_EQUAL(c8.news.size(), 1u);
+  report(c9.news[0], venue_report_kind::ack, 0, "0", 0, 5);
+  report(c8.news[0], venue_report_kind::ack, 0, "0", 0, 5);
+  drain();
+  // Halting s9 cancels exactly its working order and is audited durably.
+  auto r = kill("s9", true);
+  CAF_CHECK_EQUAL(r.orders_canceled, 1u);
+  CAF_CHECK_GREATER(r.audit_sequence, 0u);
+  CAF_CHECK(r.warning.empty());
+  auto after = drain();
+  CAF_REQUIRE_EQUAL(after.cancels.size(), 1u);
+  CAF_CHECK_EQUAL(after.cancels[0].id, c9.news[0].id);
+  CAF_CHECK_EQUAL(rejected_with(order("k3", "MSFT", side::buy, 1, "431.20", "s9")),
+                  reject_code::kill_switch);
+  // The node restarts: the halt is restored before the first order.
+  restart();
+  auto c = submit(order("k4", "MSFT", side::buy, 1, "431.20", "s9"));
+  auto& rej = only(c, event_kind::rejected);
+  CAF_CHECK_EQUAL(rej.code, reject_code::kill_switch);
+  CAF_CHECK(rej.message.find("by test") != std::string::npos);
+  CAF_CHECK_EQUAL(first_kind(order("k5", "MSFT", side::buy, 1, "431.20", "s8")), event_kind::accepted);
+  std::vector<audit_record> halts;
+  auto q = self->request(caf::actor_cast<gateway_actor>(gateway), caf::infinite, controls_atom::value);
+  sched.run();
+  q.receive([&](std::vector<audit_record>& v) { halts = v; }, [](caf::error& e) { CAF_FAIL(describe(e)); });
+  CAF_REQUIRE_EQUAL(halts.size(), 1u);
+  CAF_CHECK_EQUAL(halts[0].strategy.value, "s9");
+  CAF_CHECK_EQUAL(halts[0].detail, "halt s9: testing");
+  // A resume is durable too: after another restart s9 trades.
+  CAF_CHECK_GREATER(kill("s9", false).audit_sequence, r.audit_sequence);
+  restart();
+  CAF_CHECK_EQUAL(first_kind(order("k6", "MSFT", side::buy, 1, "431.20", "s9")), event_kind::accepted);
 }
 
 CAF_TEST(routing and venue rejects) {

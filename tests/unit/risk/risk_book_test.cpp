@@ -97,16 +97,8 @@ CAF_TEST(order rate is throttled per strategy over one second) {
   CAF_CHECK(b.check_and_reserve(s1, side::buy, ord_type::limit, qty(1), px("100"), 100 + 1'000'000'000).approved());
 }
 
-CAF_TEST(kill switch restricted list and daily loss) {
+CAF_TEST(restricted list and daily loss) {
   risk_book b{aapl(), limits()};
-  b.halt(s1);
-  CAF_CHECK_EQUAL(b.check_and_reserve(s1, side::buy, ord_type::limit, qty(1), px("100"), 1).code,
-                  reject_code::kill_switch);
-  CAF_CHECK(b.check_and_reserve(strategy_id{"s2"}, side::buy, ord_type::limit, qty(1), px("100"), 1).approved());
-  b.halt(strategy_id{});
-  CAF_CHECK_EQUAL(b.check_and_reserve(strategy_id{"s2"}, side::buy, ord_type::limit, qty(1), px("100"), 2).code,
-                  reject_code::kill_switch);
-  b.resume(strategy_id{});
   CAF_CHECK(b.check_and_reserve(s1, side::buy, ord_type::limit, qty(1), px("100"), 3).approved());
   // Lose 11 per share on 100 shares: -1100 < -1000.
   b.on_fill(s1, side::buy, qty(100), px("100"));

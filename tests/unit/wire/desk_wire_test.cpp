@@ -36,7 +36,7 @@ CAF_TEST(every desk message type round trips) {
 #define OM_CHECK_TYPE(type, name) n += check(type{}, name) ? 1 : 0;
   OM_DESK_WIRE_TYPES(OM_CHECK_TYPE)
 #undef OM_CHECK_TYPE
-  CAF_CHECK_EQUAL(n, 62u);
+  CAF_CHECK_EQUAL(n, 66u);
 }
 
 CAF_TEST(populated desk messages round trip) {
@@ -164,8 +164,21 @@ CAF_TEST(populated admin answers round trip) {
   venue_view vv{"XSIM", "simulated", "n2", "up", 3, true,
                 venue_counters{venue_id{"XSIM"}, 1, 2, 3, 4, 5}, "e"};
   CAF_CHECK(check(venues_view{{vv}}, "venues_view"));
-  CAF_CHECK(check(kill_switch_report{false, "momo", 3, {gateway_kill{"n1", 3, "e"}}},
+  CAF_CHECK(check(kill_switch_report{false, "momo", 3, {gateway_kill{"n1", 3, 8, "w", "e"}}},
                   "kill_switch_report"));
+  audit_record h;
+  h.sequence = 8;
+  h.at_ns = 9;
+  h.kind = audit_kind::kill_switch;
+  h.actor = "alice";
+  h.order = snap.id;
+  h.strategy = strategy_id{"momo"};
+  h.instrument = instrument_id{"AAPL.XNAS"};
+  h.detail = "halt momo: runaway";
+  CAF_CHECK(check(controls_view{{gateway_controls{"n1", {h}, "e"}}}, "controls_view"));
+  CAF_CHECK(check(set_control{h}, "set_control"));
+  CAF_CHECK(check(kill_switch{strategy_id{"momo"}, false, "alice", "fixed"}, "kill_switch"));
+  CAF_CHECK(check(kill_switch_result{4, 8, "not durable"}, "kill_switch_result"));
 }
 
 CAF_TEST(desk and runtime wire names are unique) {
