@@ -77,8 +77,12 @@ $O kill-switch --operator alice --reason "integration test" > "$WORK/ks.json" ||
 [ "$(json "$WORK/ks.json" "j['halt'] and all(g['durable'] for g in j['gateways']) and len(j['gateways']) == 1")" = True ] || { cat "$WORK/ks.json"; fail "halt not durable"; }
 $O halts > "$WORK/halts.json" || fail "omctl halts"
 [ "$(json "$WORK/halts.json" "[(h['scope'], h['by']) for g in j['gateways'] for h in g['halts']]")" = "[('*', 'alice')]" ] || { cat "$WORK/halts.json"; fail "omctl halts"; }
-kill "$PID"
-wait "$PID" 2>/dev/null || true
+# SIGTERM stops the node through its lifecycle: logged, exit 0.
+kill -TERM "$PID"
+set +e; wait "$PID"; RC=$?; set -e
+[ "$RC" = 0 ] || { tail "$WORK/node.log"; fail "SIGTERM: exit $RC, not 0"; }
+grep -q "event=shutdown signal=SIGTERM" "$WORK/node.log" || fail "shutdown not logged"
+grep -q "event=stopped rc=0" "$WORK/node.log" || fail "stop not logged"
 "$NODE" --config "$WORK/node.toml" --data-dir "$WORK/n1" --orders 40 --rate 2000 --json --hold \
   > "$WORK/out2.json" 2> "$WORK/node2.log" &
 PID=$!
@@ -102,5 +106,7 @@ $O halts > "$WORK/halts2.json" || fail "omctl halts after the restart"
 $O kill-switch --resume --operator alice > /dev/null || fail "resume"
 $O halts > "$WORK/halts3.json" || fail "omctl halts after resume"
 [ "$(json "$WORK/halts3.json" "len(j['gateways'][0]['halts'])")" = 0 ] || fail "resume did not lift the halt"
-kill "$PID"
+kill -INT "$PID"
+set +e; wait "$PID"; RC=$?; set -e
+[ "$RC" = 0 ] && grep -q "event=shutdown signal=SIGINT" "$WORK/node2.log" || fail "SIGINT: exit $RC"
 echo "omctl single node: 1 passed, 0 failed"

@@ -14,6 +14,7 @@
 #include "runtime/log/log.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/store/store.hpp"
+#include "tools/node/signals.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
@@ -22,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <limits>
 #include <iostream>
 #include <thread>
 
@@ -174,19 +176,30 @@ void print_summary(const demo_result& d, const gateway_stats& g, const post_trad
 int main(int argc, char** argv) {
   cli_options cli;
   CLI::App app{"ordermesh node"};
-  app.add_option("--config,-c", cli.config, "node configuration (TOML)");
+  app.add_option("--config,-c", cli.config, "node configuration (TOML)")->capture_default_str();
   app.add_option("--node", cli.node, "cluster files: the [[cluster.node]] id this process runs");
   app.add_option("--data-dir", cli.data_dir, "override [node] data_dir");
   app.add_flag("--fresh", cli.fresh, "delete the data directory first");
   app.add_flag("--json", cli.json, "print the demo summary as JSON");
   app.add_flag("--no-demo", cli.no_demo, "do not run the demo strategy");
-  app.add_option("--orders", cli.orders, "override [demo] orders");
-  app.add_option("--rate", cli.rate, "override [demo] rate (orders/s, 0 = flat out)");
-  app.add_option("--seed", cli.seed, "override [demo] seed");
-  app.add_flag("--hold", cli.hold, "keep running after the demo until killed");
+  // Validated like the config keys they override (configuration.md).
+  app.add_option("--orders", cli.orders, "override [demo] orders (1..100000000)")
+    ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+  app.add_option("--rate", cli.rate, "override [demo] rate (orders/s, 0 = flat out; up to 10000000)")
+    ->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
+  app.add_option("--seed", cli.seed, "override [demo] seed (0 or more)")
+    ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));
+  app.add_flag("--hold", cli.hold, "keep running after the demo until SIGTERM/SIGINT");
   app.add_option("--run-tag", cli.run_tag,
                  "demo client order id tag (default: the node incarnation); reuse one to resend a run's ids");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help is not an error; every usage error exits 2 (operations.md).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  // Before any thread exists: SIGTERM/SIGINT become a request to stop.
+  node_signals::install();
 
   auto cfg = load_node_config(cli.config);
   if (!cfg) {
@@ -311,10 +324,15 @@ int main(int argc, char** argv) {
       spawn_demo_strategy(sys, dem);
       demo_result result;
       bool got = false;
-      self->receive([&](demo_result& r) {
-        result = std::move(r);
-        got = true;
-      }, caf::after(std::chrono::seconds(600)) >> [] {});
+      auto demo_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
+      while (!got && !node_signals::requested()
+             && std::chrono::steady_clock::now() < demo_deadline)
+        self->receive(
+          [&](demo_result& r) {
+            result = std::move(r);
+            got = true;
+          },
+          caf::after(std::chrono::milliseconds(250)) >> [] {});
       gateway_stats gs;
       post_trade_report pt;
       self->request(caf::actor_cast<gateway_actor>(gw), 5s, stats_atom::value)
@@ -327,8 +345,11 @@ int main(int argc, char** argv) {
         self->request(caf::actor_cast<post_trade_actor>(pta), 5s, stats_atom::value)
           .receive([&](post_trade_report& r) { pt = std::move(r); }, [](caf::error&) {});
       auto restarts = total_restarts(sys, root);
-      if (!got) {
-        std::cerr << "ordermesh-node: the demo did not finish\n";
+      if (!got && node_signals::requested()) {
+        std::cerr << "ordermesh-node: " << node_signals::name(node_signals::requested())
+                  << " during the demo; stopping\n";
+      } else if (!got) {
+        std::cerr << "ordermesh-node: the demo did not finish in 600 s\n";
         rc = 4;
       } else if (cli.json) {
         std::cout << to_json(result, gs, pt, restarts, *cfg, (*rd)->version()).dump(2) << "\n";
@@ -339,9 +360,9 @@ int main(int argc, char** argv) {
       if (got && (result.overfills > 0 || result.open_at_end > 0 || result.rejects_without_reason > 0))
         rc = 5;
     }
-    if (rc == 0 && (cli.hold || !run_demo)) {
+    if (rc == 0 && !node_signals::requested() && (cli.hold || !run_demo)) {
       std::cerr << "ordermesh-node: running; stop with SIGTERM/SIGINT\n";
-      // Stopping by signal ends the process; state is durable in RocksDB.
+      // A signal stops the node through its lifecycle (below) and exits 0.
       // The agent is this node's membership: if it dies the node cannot
       // see the cluster any more, so the process fails fast (exit 7) and is
       // restarted from its RocksDB like after a crash.
@@ -362,6 +383,10 @@ int main(int argc, char** argv) {
             }
           },
           caf::after(std::chrono::milliseconds(250)) >> [&] {
+            if (node_signals::requested()) {
+              running = false;
+              return;
+            }
             auto why = rt.refusal();
             if (!why.empty()) {
               std::cerr << "ordermesh-node: refused by the cluster: " << why << "\n";
@@ -371,7 +396,15 @@ int main(int argc, char** argv) {
           });
       }
     }
+    node_signals::stopping();
+    if (auto sig = node_signals::requested())
+      lg->warn("node={} event=shutdown signal={} rc={}", cfg->node.id, node_signals::name(sig), rc);
+    else
+      lg->info("node={} event=shutdown rc={}", cfg->node.id, rc);
+    // Reverse start order: membership (unpublished), admin, then the tree;
+    // the store actor flushes what it holds before it exits.
     rt.stop();
+    lg->info("node={} event=stopped rc={}", cfg->node.id, rc);
   }
   log::shutdown();
   return rc;
