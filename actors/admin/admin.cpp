@@ -529,11 +529,12 @@ caf::result<controls_view> controls_of(admin_ptr self) {
         for (auto& e : es) {
           ++*pending;
           auto slot = out->gateways.size();
-          out->gateways.push_back(gateway_controls{e.node, {}, {}});
+          out->gateways.push_back(gateway_controls{e.node, {}, {}, {}});
           self->request(typed_entry<gateway_actor>(e.handle), 5s, controls_atom::value)
             .then(
-              [out, slot, done](std::vector<audit_record>& halts) mutable {
-                out->gateways[slot].halts = std::move(halts);
+              [out, slot, done](gateway_controls_state& c) mutable {
+                out->gateways[slot].halts = std::move(c.halts);
+                out->gateways[slot].breakers = std::move(c.breakers);
                 done();
               },
               [out, slot, done](caf::error& err) mutable {

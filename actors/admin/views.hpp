@@ -3,6 +3,7 @@
 // operator asks (omctl renders them as tables or JSON; nothing on a node
 // renders text). Durations are measured on the answering node, in ns.
 
+#include "actors/gateway/circuit_breaker.hpp"
 #include "actors/store/store_actor.hpp"
 #include "actors/venue/venue.hpp"
 #include "runtime/model/fields.hpp"
@@ -189,13 +190,15 @@ struct kill_switch_report {
             gateways)
 };
 
-/// The halts in force at one gateway (kill-switch audit records).
+/// The controls in force at one gateway: kill-switch halts (audit records)
+/// and circuit breakers by scope.
 struct gateway_controls {
   std::string node;
   std::vector<audit_record> halts;
+  std::vector<breaker_state> breakers;
   std::string error;
 
-  OM_FIELDS("om.gateway_controls", gateway_controls, node, halts, error)
+  OM_FIELDS("om.gateway_controls", gateway_controls, node, halts, breakers, error)
 };
 
 struct controls_view {

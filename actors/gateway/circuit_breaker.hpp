@@ -1,5 +1,5 @@
 #pragma once
-// The gateway's circuit breaker: counts downstream outcomes (orders that
+// The gateway's circuit breakers. One breaker: counts downstream outcomes (orders that
 // reached risk and the venues) in one-second buckets over a rolling window.
 // When at least `min_samples` outcomes are in the window and the error share
 // exceeds `ratio`, it opens: the gateway queues incoming orders instead of
@@ -9,11 +9,20 @@
 // Downstream errors: venue rejects, no route, risk timeouts or
 // unavailability, persistence failures. Business rejects of bad orders are
 // the strategy's errors, not the pipeline's, and do not count.
+//
+// A breaker_board keeps one breaker per scope, so one failing part does not
+// stop everything: an instrument whose risk shard or venues fail opens only
+// that instrument's breaker ("instrument:<id>"); a store that refuses writes
+// opens the node's ("store"), which holds every order since none could be
+// recorded. Scopes are bounded: instruments come from reference data.
 // Plain code, owned by the gateway; time is given by the caller.
 
 #include "actors/contract/reject.hpp"
+#include "runtime/model/fields.hpp"
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 namespace om {
@@ -23,6 +32,16 @@ public:
   circuit_breaker(double ratio, int64_t window_s, uint64_t min_samples = 20)
     : ratio_(ratio), err_(static_cast<size_t>(window_s)), all_(static_cast<size_t>(window_s)),
       min_samples_(min_samples) {
+  }
+
+  /// The scope a downstream error belongs to ("" for none): persistence
+  /// failures are the node's, the others the instrument's.
+  static std::string scope_of(reject_code c, const std::string& instrument) {
+    if (!is_downstream_error(c))
+      return {};
+    if (c == reject_code::persistence_failed)
+      return "store";
+    return "instrument:" + instrument;
   }
 
   static bool is_downstream_error(reject_code c) {
@@ -101,6 +120,80 @@ private:
   int64_t last_s_ = -1;
   bool open_ = false;
   uint64_t trips_ = 0;
+};
+
+/// One scope's breaker as operators see it.
+struct breaker_state {
+  std::string scope;
+  bool open = false;
+  uint64_t errors = 0;   // downstream errors in the window
+  uint64_t outcomes = 0; // outcomes in the window
+  uint64_t trips = 0;
+
+  OM_FIELDS("om.breaker_state", breaker_state, scope, open, errors, outcomes, trips)
+};
+
+class breaker_board {
+public:
+  breaker_board(double ratio, int64_t window_s, uint64_t min_samples = 20)
+    : ratio_(ratio), window_s_(window_s), min_samples_(min_samples) {
+  }
+
+  /// Records one outcome in `scope`. Returns true if this trips its breaker.
+  bool record(const std::string& scope, int64_t now_s, bool error) {
+    auto i = breakers_.find(scope);
+    if (i == breakers_.end())
+      i = breakers_.emplace(scope, circuit_breaker{ratio_, window_s_, min_samples_}).first;
+    return i->second.record(now_s, error);
+  }
+
+  /// Re-evaluates the open breakers; returns the scopes that closed.
+  std::vector<std::string> poll(int64_t now_s) {
+    std::vector<std::string> closed;
+    for (auto& [scope, b] : breakers_)
+      if (b.open() && b.poll(now_s))
+        closed.push_back(scope);
+    return closed;
+  }
+
+  bool open(const std::string& scope) const {
+    auto i = breakers_.find(scope);
+    return i != breakers_.end() && i->second.open();
+  }
+
+  bool any_open() const {
+    for (auto& [_, b] : breakers_)
+      if (b.open())
+        return true;
+    return false;
+  }
+
+  uint64_t trips() const {
+    uint64_t n = 0;
+    for (auto& [_, b] : breakers_)
+      n += b.trips();
+    return n;
+  }
+
+  /// Every scope that has seen an outcome in its window, or tripped once.
+  std::vector<breaker_state> states() const {
+    std::vector<breaker_state> out;
+    for (auto& [scope, b] : breakers_)
+      if (b.outcomes() > 0 || b.trips() > 0)
+        out.push_back(breaker_state{scope, b.open(), b.errors(), b.outcomes(), b.trips()});
+    return out;
+  }
+
+  const circuit_breaker* find(const std::string& scope) const {
+    auto i = breakers_.find(scope);
+    return i == breakers_.end() ? nullptr : &i->second;
+  }
+
+private:
+  double ratio_;
+  int64_t window_s_;
+  uint64_t min_samples_;
+  std::map<std::string, circuit_breaker> breakers_;
 };
 
 } // namespace om

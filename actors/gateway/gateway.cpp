@@ -49,8 +49,10 @@ struct gateway_state {
   std::unordered_map<std::string, std::vector<submit_order>> lookups;
   // Warming: commands that arrived before the intake knew its history.
   std::vector<deferred_command> deferred;
-  std::optional<circuit_breaker> breaker;
-  std::deque<submit_order> queued; // while the breaker is open
+  std::optional<breaker_board> breakers;
+  // Admitted orders held while the breaker of their scope is open, by scope.
+  std::map<std::string, std::deque<std::pair<submit_order, order_snapshot>>> breaker_held;
+  bool breaker_tick_armed = false;
   // Cluster: where risk shards live, and orders held for an unreachable one.
   placement place;
   struct held_order {
@@ -141,28 +143,53 @@ int64_t now_s(gw_ptr self) {
     .count();
 }
 
-/// An outcome of the pipeline below the gateway, for the circuit breaker.
-void record_outcome(gw_ptr self, bool error) {
+/// Records an outcome in `scope`; a trip is logged, audited and re-checked
+/// every second until the breaker closes.
+void record_in(gw_ptr self, const std::string& scope, bool error) {
   auto& st = self->state;
-  if (!st.breaker || !st.breaker->record(now_s(self), error))
+  if (!st.breakers || !st.breakers->record(scope, now_s(self), error))
     return;
-  auto why = std::to_string(st.breaker->errors()) + " of the last " + std::to_string(st.breaker->outcomes())
+  auto* b = st.breakers->find(scope);
+  auto why = std::to_string(b->errors()) + " of the last " + std::to_string(b->outcomes())
              + " orders failed downstream";
-  st.log->error("event=circuit_open detail={} action=queue_new_orders", log::q(why));
+  st.log->error("scope={} event=circuit_open detail={} action=hold_new_orders", scope, log::q(why));
   audit_record a;
   a.kind = audit_kind::circuit_breaker;
   a.actor = "gateway/" + st.opts.cfg.node.id;
-  a.detail = "opened: " + why;
+  a.detail = "opened " + scope + ": " + why;
   audit(self, std::move(a));
-  self->delayed_send(self, std::chrono::seconds{1}, tick_atom::value);
+  if (!st.breaker_tick_armed) {
+    st.breaker_tick_armed = true;
+    self->delayed_send(self, std::chrono::seconds{1}, tick_atom::value);
+  }
 }
 
+/// An outcome of the pipeline below the gateway, for the breakers of its
+/// instrument and of the node's store. Only downstream errors count as
+/// errors (circuit_breaker.hpp).
+void record_outcome(gw_ptr self, reject_code code, const instrument_id& inst) {
+  auto scope = circuit_breaker::scope_of(code, inst.value);
+  if (!inst.empty())
+    record_in(self, "instrument:" + inst.value, !scope.empty() && scope != "store");
+  record_in(self, "store", scope == "store");
+}
 
-void count_reject(gw_ptr self, reject_code code) {
+/// The open breaker that holds new orders of `inst`, or "".
+std::string holding_scope(gw_ptr self, const instrument_id& inst) {
+  auto& b = self->state.breakers;
+  if (!b)
+    return {};
+  if (b->open("store"))
+    return "store";
+  auto scope = "instrument:" + inst.value;
+  return b->open(scope) ? scope : std::string{};
+}
+
+void count_reject(gw_ptr self, reject_code code, const instrument_id& inst) {
   ++self->state.stats.rejected;
   ++self->state.rejects[{stage_of(code), code}];
   if (circuit_breaker::is_downstream_error(code))
-    record_outcome(self, true);
+    record_outcome(self, code, inst);
 }
 
 
@@ -176,7 +203,7 @@ std::string pool_key(order_id id) {
 void reject(gw_ptr self, order_snapshot s, const caf::actor& reply_to, reject_code code,
             std::string message, bool record_key = true) {
   auto& st = self->state;
-  count_reject(self, code);
+  count_reject(self, code, s.instrument);
   s.state.status = ord_status::rejected;
   s.state.leaves_qty = quantity{};
   s.reject_reason = std::string{to_string(code)} + ": " + message;
@@ -221,7 +248,7 @@ void reject(gw_ptr self, order_snapshot s, const caf::actor& reply_to, reject_co
 
 /// Without an id or a record: a syntax failure before the idempotency step.
 void reject_unrecorded(gw_ptr self, const submit_order& x, reject_code code, std::string msg) {
-  count_reject(self, code);
+  count_reject(self, code, instrument_id{});
   order_event ev;
   ev.kind = event_kind::rejected;
   ev.clordid = x.clordid;
@@ -553,10 +580,6 @@ void on_submit(gw_ptr self, const submit_order& x) {
   auto& st = self->state;
   auto received = wall_ns();
   ++st.stats.received;
-  if (st.breaker && st.breaker->open()) {
-    st.queued.push_back(x); // processed in order once the breaker closes
-    return;
-  }
   // Without these two there is no key to make the submit idempotent.
   if (x.strategy.empty())
     return reject_unrecorded(self, x, reject_code::missing_strategy, "strategy: required");
@@ -600,6 +623,12 @@ void run_stages(gw_ptr self, const submit_order& x, order_snapshot s) {
     return reject(self, s, x.reply_to, b.code, b.message);
   s.instrument = b.inst->id;
   s.stages[stage::business_checked] = wall_ns();
+  // Held while its instrument's (or the store's) breaker is open; released
+  // in order, through these stages again, when it closes.
+  if (auto scope = holding_scope(self, s.instrument); !scope.empty()) {
+    st.breaker_held[scope].emplace_back(x, std::move(s));
+    return;
+  }
   // 3. Real time.
   if (auto* halt = st.controls.blocking(s.strategy))
     return reject(self, s, x.reply_to, reject_code::kill_switch,
@@ -767,9 +796,13 @@ gateway_stats stats(gw_ptr self) {
   s.risk_rtt_p99_us = st.risk_rtt.quantile_us(0.99);
   s.risk_check_p50_us = st.risk_check.quantile_us(0.5);
   s.risk_check_p99_us = st.risk_check.quantile_us(0.99);
-  s.breaker_open = st.breaker && st.breaker->open();
-  s.breaker_trips = st.breaker ? st.breaker->trips() : 0;
-  s.queued = st.queued.size();
+  s.breaker_open = st.breakers && st.breakers->any_open();
+  s.breaker_trips = st.breakers ? st.breakers->trips() : 0;
+  s.queued = 0;
+  for (auto& [_, q] : st.breaker_held)
+    s.queued += q.size();
+  if (st.breakers)
+    s.breakers = st.breakers->states();
   return s;
 }
 
@@ -881,22 +914,25 @@ void warm(gw_ptr self, int attempt) {
 
 void on_breaker_tick(gw_ptr self) {
   auto& st = self->state;
-  if (!st.breaker || !st.breaker->open())
+  st.breaker_tick_armed = false;
+  if (!st.breakers)
     return;
-  if (!st.breaker->poll(now_s(self))) {
-    self->delayed_send(self, std::chrono::seconds{1}, tick_atom::value);
-    return;
+  for (auto& scope : st.breakers->poll(now_s(self))) {
+    auto q = std::move(st.breaker_held[scope]);
+    st.breaker_held.erase(scope);
+    st.log->warn("scope={} event=circuit_closed held={}", scope, q.size());
+    audit_record a;
+    a.kind = audit_kind::circuit_breaker;
+    a.actor = "gateway/" + st.opts.cfg.node.id;
+    a.detail = "closed " + scope + "; releasing " + std::to_string(q.size()) + " held orders";
+    audit(self, std::move(a));
+    for (auto& [x, snap] : q)
+      run_stages(self, x, std::move(snap));
   }
-  st.log->warn("event=circuit_closed queued={}", st.queued.size());
-  audit_record a;
-  a.kind = audit_kind::circuit_breaker;
-  a.actor = "gateway/" + st.opts.cfg.node.id;
-  a.detail = "closed; releasing " + std::to_string(st.queued.size()) + " queued orders";
-  audit(self, std::move(a));
-  auto q = std::move(st.queued);
-  st.queued.clear();
-  for (auto& x : q)
-    on_submit(self, x);
+  if (st.breakers->any_open()) {
+    st.breaker_tick_armed = true;
+    self->delayed_send(self, std::chrono::seconds{1}, tick_atom::value);
+  }
 }
 
 bool on_inject_crash(gw_ptr self, const inject_crash& c) {
@@ -913,7 +949,7 @@ bool on_inject_crash(gw_ptr self, const inject_crash& c) {
 
 void on_order_ended(gw_ptr self, const order_ended& g) {
   self->state.intake.end(idempotency_key(g.strategy, g.clordid));
-  record_outcome(self, circuit_breaker::is_downstream_error(g.code));
+  record_outcome(self, g.code, g.instrument);
 }
 
 /// Handlers both phases share.
@@ -922,7 +958,11 @@ gateway_actor::behavior_type behavior(gw_ptr self, Fs... phase_handlers) {
   return {
     std::move(phase_handlers)...,
     [self](const kill_switch& k) { return on_kill_switch(self, k); },
-    [self](controls_atom) { return self->state.controls.halts(); },
+    [self](controls_atom) {
+      auto& st = self->state;
+      return gateway_controls_state{st.controls.halts(),
+                                    st.breakers ? st.breakers->states() : std::vector<breaker_state>{}};
+    },
     [self](const order_ended& g) { on_order_ended(self, g); },
     [self](const sup::child_start_failed& f) { on_start_failed(self, f); },
     [self](const sup::child_not_found& m) { on_child_not_found(self, m); },
@@ -957,8 +997,8 @@ gateway_actor::behavior_type gateway_impl(gw_ptr self, gateway_options opts) {
   auto& st = self->state;
   st.opts = std::move(opts);
   st.place = placement::from(st.opts.cfg.cluster);
-  st.breaker.emplace(st.opts.cfg.gateway.breaker_error_ratio,
-                     st.opts.cfg.gateway.breaker_window.count());
+  st.breakers.emplace(st.opts.cfg.gateway.breaker_error_ratio,
+                      st.opts.cfg.gateway.breaker_window.count());
   register_self(self, svc::gateway, "");
   self->set_down_handler([self](caf::down_msg& m) {
     auto& hs = self->state.handles;

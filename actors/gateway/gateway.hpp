@@ -19,16 +19,22 @@
 //   switch reach an order through it. The order reports `accepted` once its
 //   first write is durable, and tells the gateway `order_ended` at the end.
 //
-// Phases: `warming` (loads the store's filter of recorded keys, restarts the
-// orders a previous run left open; submits wait) -> `ready`.
+// Phases: `warming` (loads the store's filter of recorded keys and the
+// trading controls in force, restarts the orders a previous run left open;
+// submits wait) -> `ready`.
 //
-// Circuit breaker (circuit_breaker.hpp): when downstream errors exceed
-// gateway.breaker_error_ratio of the outcomes in gateway.breaker_window_s,
-// incoming orders are queued (not rejected), an alert is logged and audited;
-// once the share is back under the ratio the queue is drained in order.
+// Circuit breakers (circuit_breaker.hpp), one per scope: when downstream
+// errors of an instrument (risk timeouts or unavailability, venue rejects,
+// no route) exceed gateway.breaker_error_ratio of its outcomes in
+// gateway.breaker_window_s, that instrument's new orders are held (not
+// rejected) after the business checks, an alert is logged and audited; once
+// its share is back under the ratio they go on in order. Persistence
+// failures open the store's breaker, which holds every order. Other
+// instruments trade on.
 
 #include "actors/contract/strategy_api.hpp"
 #include "actors/common/deadlines.hpp"
+#include "actors/gateway/circuit_breaker.hpp"
 #include "actors/order/order_actor.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/supervision/supervisor.hpp"
@@ -64,14 +70,25 @@ struct gateway_stats {
   /// Time inside the risk actor, microseconds.
   double risk_check_p50_us = 0;
   double risk_check_p99_us = 0;
-  /// Circuit breaker: open now, times it opened, orders waiting in its queue.
+  /// Circuit breakers: any open now, times they opened, orders held, and
+  /// each scope's breaker (instrument:<id>, store).
   bool breaker_open = false;
   uint64_t breaker_trips = 0;
   uint64_t queued = 0;
+  std::vector<breaker_state> breakers;
 
   OM_FIELDS("om.gateway_stats", gateway_stats, received, started, rejected, duplicates, live,
             risk_timeouts, flagged_for_review, rejects, risk_rtt_p50_us, risk_rtt_p99_us,
-            risk_check_p50_us, risk_check_p99_us, breaker_open, breaker_trips, queued)
+            risk_check_p50_us, risk_check_p99_us, breaker_open, breaker_trips, queued, breakers)
+};
+
+/// The trading controls in force at a gateway: kill-switch halts (audit
+/// records, every strategy first) and the circuit breakers by scope.
+struct gateway_controls_state {
+  std::vector<audit_record> halts;
+  std::vector<breaker_state> breakers;
+
+  OM_FIELDS("om.gateway_controls_state", gateway_controls_state, halts, breakers)
 };
 
 /// Fault injection: crash the actor of a live order.
@@ -87,8 +104,8 @@ using gateway_actor = caf::typed_actor<
   caf::reacts_to<cancel_order>,
   caf::reacts_to<amend_order>,
   caf::replies_to<kill_switch>::with<kill_switch_result>,
-  // The halts in force (kill-switch audit records, every strategy first).
-  caf::replies_to<controls_atom>::with<std::vector<audit_record>>,
+  // The halts in force and the breakers.
+  caf::replies_to<controls_atom>::with<gateway_controls_state>,
   caf::reacts_to<order_ended>,
   // From the order pool: a start that failed, a command for an order whose
   // actor is gone.

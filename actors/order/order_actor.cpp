@@ -319,7 +319,7 @@ void maybe_finish(order_ptr self) {
                    order_finished{s, std::move(st.pt_fills), std::move(st.pt_acks)});
   if (st.args.gateway)
     caf::anon_send(st.args.gateway,
-                   order_ended{s.id, s.strategy, s.clordid, s.state.status, st.final_code});
+                   order_ended{s.id, s.strategy, s.clordid, s.state.status, st.final_code, s.instrument});
   st.log->debug("order_id={} event=finished status={} cum_qty={} avg_px={}", to_string(s.id),
                 to_string(s.state.status), to_string(s.state.cum_qty),
                 to_string(s.state.avg_px()));

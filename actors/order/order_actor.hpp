@@ -46,10 +46,12 @@ struct order_ended {
   strategy_id strategy;
   client_order_id clordid;
   ord_status status = ord_status::pending_new;
-  /// Why it was rejected (none otherwise): feeds the gateway's circuit breaker.
+  /// Why it was rejected (none otherwise): feeds the gateway's circuit
+  /// breaker of its instrument.
   reject_code code = reject_code::none;
+  instrument_id instrument;
 
-  OM_FIELDS("om.order_ended", order_ended, id, strategy, clordid, status, code)
+  OM_FIELDS("om.order_ended", order_ended, id, strategy, clordid, status, code, instrument)
 };
 
 /// Whom an order actor tells that it ended (the gateway that admitted it).

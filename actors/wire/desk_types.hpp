@@ -58,6 +58,8 @@
   X(om::order_ended, "om.order_ended")                          \
   X(om::reject_count, "om.reject_count")                        \
   X(om::gateway_stats, "om.gateway_stats")                      \
+  X(om::breaker_state, "om.breaker_state")                      \
+  X(om::gateway_controls_state, "om.gateway_controls_state")    \
   X(om::inject_crash, "om.inject_crash")                        \
   X(om::demo_result, "om.demo_result")                          \
   X(om::member_hello, "om.member_hello")                        \

@@ -104,8 +104,10 @@ PY
 $O halts > "$WORK/halts2.json" || fail "omctl halts after the restart"
 [ "$(json "$WORK/halts2.json" "len(j['gateways'][0]['halts'])")" = 1 ] || fail "halt not shown after the restart"
 $O kill-switch --resume --operator alice > /dev/null || fail "resume"
-$O halts > "$WORK/halts3.json" || fail "omctl halts after resume"
+$O controls > "$WORK/halts3.json" || fail "omctl controls after resume"
 [ "$(json "$WORK/halts3.json" "len(j['gateways'][0]['halts'])")" = 0 ] || fail "resume did not lift the halt"
+[ "$(json "$WORK/halts3.json" "[b['open'] for b in j['gateways'][0]['breakers']].count(True)")" = 0 ] \
+  || { cat "$WORK/halts3.json"; fail "omctl controls: a breaker open or the list missing"; }
 kill -INT "$PID"
 set +e; wait "$PID"; RC=$?; set -e
 [ "$RC" = 0 ] && grep -q "event=shutdown signal=SIGINT" "$WORK/node2.log" || fail "SIGINT: exit $RC"

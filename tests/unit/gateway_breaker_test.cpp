@@ -41,3 +41,36 @@ CAF_TEST(only pipeline failures count as downstream errors) {
   CAF_CHECK(!circuit_breaker::is_downstream_error(reject_code::tick_size));
   CAF_CHECK(!circuit_breaker::is_downstream_error(reject_code::net_position_limit));
 }
+
+CAF_TEST(scopes are independent: one instrument failing leaves the others closed) {
+  breaker_board b{0.05, 60, 20};
+  for (int i = 0; i < 200; ++i)
+    CAF_CHECK(!b.record("instrument:MSFT.XNAS", 100, false));
+  bool tripped = false;
+  for (int i = 0; i < 20; ++i)
+    tripped = b.record("instrument:KO.XNYS", 100, true) || tripped;
+  CAF_CHECK(tripped);
+  CAF_CHECK(b.open("instrument:KO.XNYS"));
+  CAF_CHECK(!b.open("instrument:MSFT.XNAS"));
+  CAF_CHECK(!b.open("instrument:AAPL.XNAS")); // never seen
+  CAF_CHECK(b.any_open());
+  CAF_CHECK_EQUAL(b.trips(), 1u);
+  auto states = b.states();
+  CAF_REQUIRE_EQUAL(states.size(), 2u);
+  CAF_CHECK_EQUAL(states[0].scope, "instrument:KO.XNYS");
+  CAF_CHECK(states[0].open);
+  CAF_CHECK_EQUAL(states[0].errors, 20u);
+  CAF_CHECK(!states[1].open);
+  CAF_CHECK_EQUAL(states[1].outcomes, 200u);
+  CAF_CHECK(b.poll(130).empty());
+  auto closed = b.poll(161);
+  CAF_REQUIRE_EQUAL(closed.size(), 1u);
+  CAF_CHECK_EQUAL(closed[0], "instrument:KO.XNYS");
+  CAF_CHECK(!b.any_open());
+}
+
+CAF_TEST(persistence failures are the store's, the rest the instrument's) {
+  CAF_CHECK_EQUAL(circuit_breaker::scope_of(reject_code::persistence_failed, "KO.XNYS"), "store");
+  CAF_CHECK_EQUAL(circuit_breaker::scope_of(reject_code::no_route, "KO.XNYS"), "instrument:KO.XNYS");
+  CAF_CHECK_EQUAL(circuit_breaker::scope_of(reject_code::tick_size, "KO.XNYS"), "");
+}

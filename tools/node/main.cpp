@@ -125,6 +125,15 @@ nlohmann::json to_json(const demo_result& d, const gateway_stats& g, const post_
                                   {"fees", to_string(v.fees)},
                                   {"avg_ack_us", v.ack_samples ? static_cast<double>(v.ack_latency_sum_ns) / 1000.0 / static_cast<double>(v.ack_samples) : 0.0}};
   j["supervisor_restarts"] = restarts;
+  j["breaker_trips"] = g.breaker_trips;
+  j["orders_held"] = g.queued;
+  j["breakers"] = nlohmann::json::array();
+  for (auto& b : g.breakers)
+    j["breakers"].push_back({{"scope", b.scope},
+                             {"open", b.open},
+                             {"errors", b.errors},
+                             {"outcomes", b.outcomes},
+                             {"trips", b.trips}});
   return j;
 }
 
@@ -165,6 +174,12 @@ void print_summary(const demo_result& d, const gateway_stats& g, const post_trad
                               : 0.0)
       << " us\n";
   o << "supervisor restarts " << restarts << "\n";
+  o << "circuit breakers   " << g.breaker_trips << " trips, " << g.queued << " orders held";
+  for (auto& b : g.breakers)
+    if (b.open || b.trips > 0)
+      o << "; " << b.scope << " " << (b.open ? "OPEN" : "closed") << " (" << b.errors << "/"
+        << b.outcomes << " errors, " << b.trips << " trips)";
+  o << "\n";
   if (d.gateway_lost)
     o << "GATEWAY LOST       the gateway went down during the run; open orders end on its node\n";
   o << "invariants         overfills " << d.overfills << ", rejects without reason "

@@ -5,7 +5,7 @@
 //
 //   omctl [--node HOST:PORT] [--json] [--timeout S] VERB ... (flags before or after the verb)
 //     topology [--orders] | nodes | orders [--state S] [--strategy S] [--limit N]
-//     | order ID | risk SYMBOL | venues | halts
+//     | order ID | risk SYMBOL | venues | controls (alias halts)
 //     | kill-switch [--strategy S] [--resume] [--operator NAME] [--reason TEXT]
 //
 // Tables for people; --json prints one JSON document (errors too, as
@@ -123,7 +123,8 @@ int main(int argc, char** argv) {
   auto risk = app.add_subcommand("risk", "positions and reservations of one instrument");
   risk->add_option("symbol", symbol, "symbol, alias or instrument id")->required();
   app.add_subcommand("venues", "venues, where they run, their counters");
-  app.add_subcommand("halts", "kill-switch halts in force at every gateway");
+  app.add_subcommand("controls", "kill-switch halts and circuit breakers at every gateway")
+    ->alias("halts");
   std::string strategy, operator_name, reason;
   bool resume = false;
   auto kill = app.add_subcommand("kill-switch", "halt (or --resume) a strategy, or all");
@@ -194,7 +195,7 @@ int main(int argc, char** argv) {
       rc = ask<risk_view>(self, admin, timeout, cmd, as_json, where, risk_atom::value, symbol);
     } else if (cmd == "venues") {
       rc = ask<venues_view>(self, admin, timeout, cmd, as_json, where, venues_atom::value);
-    } else if (cmd == "halts") {
+    } else if (cmd == "controls") {
       rc = ask<controls_view>(self, admin, timeout, cmd, as_json, where, controls_atom::value);
     } else if (cmd == "kill-switch") {
       rc = ask<kill_switch_report>(

@@ -376,6 +376,13 @@ json to_json(const controls_view& v) {
                               {"by", h.actor},
                               {"at_ns", h.at_ns},
                               {"audit_sequence", h.sequence}});
+      j["breakers"] = json::array();
+      for (auto& b : g.breakers)
+        j["breakers"].push_back({{"scope", b.scope},
+                                 {"open", b.open},
+                                 {"errors", b.errors},
+                                 {"outcomes", b.outcomes},
+                                 {"trips", b.trips}});
     }
     gws.push_back(j);
   }
@@ -471,9 +478,10 @@ void print_table(const std::string& cmd, const json& j) {
                 rows);
     return;
   }
-  if (cmd == "halts") {
-    std::vector<std::vector<std::string>> rows;
+  if (cmd == "controls") {
+    std::vector<std::vector<std::string>> rows, breakers;
     std::string notes;
+    size_t open = 0;
     for (auto& g : j["gateways"]) {
       if (g.contains("error")) {
         notes += "gateway on " + str(g, "node") + ": error " + str(g, "error") + "\n";
@@ -482,13 +490,26 @@ void print_table(const std::string& cmd, const json& j) {
       for (auto& h : g["halts"])
         rows.push_back({str(g, "node"), str(h, "scope"), str(h, "by"), str(h, "audit_sequence"),
                         str(h, "detail")});
+      for (auto& b : g["breakers"]) {
+        open += b.value("open", false) ? 1 : 0;
+        breakers.push_back({str(g, "node"), str(b, "scope"),
+                            b.value("open", false) ? "OPEN" : "closed", str(b, "errors"),
+                            str(b, "outcomes"), str(b, "trips")});
+      }
     }
-    if (rows.empty() && notes.empty()) {
+    if (rows.empty()) {
       std::cout << "no halts in force (" << j["gateways"].size() << " gateways)\n";
-      return;
+    } else {
+      table({"GATEWAY", "SCOPE", "BY", "AUDIT", "DETAIL"}, rows);
+      std::cout << rows.size() << " halts in force (scope * = every strategy)\n";
     }
-    table({"GATEWAY", "SCOPE", "BY", "AUDIT", "DETAIL"}, rows);
-    std::cout << rows.size() << " halts in force (scope * = every strategy)\n" << notes;
+    if (!breakers.empty()) {
+      std::cout << "\n";
+      table({"GATEWAY", "BREAKER", "STATE", "ERRORS", "OUTCOMES", "TRIPS"}, breakers);
+      std::cout << open << " of " << breakers.size()
+                << " breakers open (errors and outcomes in the current window)\n";
+    }
+    std::cout << notes;
     return;
   }
   if (cmd == "kill-switch") {

@@ -419,7 +419,7 @@ CAF_TEST(the kill switch cancels working orders and its halt survives a restart)
   std::vector<audit_record> halts;
   auto q = self->request(caf::actor_cast<gateway_actor>(gateway), caf::infinite, controls_atom::value);
   sched.run();
-  q.receive([&](std::vector<audit_record>& v) { halts = v; }, [](caf::error& e) { CAF_FAIL(describe(e)); });
+  q.receive([&](gateway_controls_state& v) { halts = v.halts; }, [](caf::error& e) { CAF_FAIL(describe(e)); });
   CAF_REQUIRE_EQUAL(halts.size(), 1u);
   CAF_CHECK_EQUAL(halts[0].strategy.value, "s9");
   CAF_CHECK_EQUAL(halts[0].detail, "halt s9: testing");
@@ -642,8 +642,8 @@ CAF_TEST(a crashed order actor restarts from its snapshot and others are untouch
   CAF_CHECK_EQUAL(r.children.size(), 0u);
 }
 
-CAF_TEST(downstream errors open the circuit breaker which queues then releases) {
-  // REJX rejects every KO order: 20 downstream errors of 20 outcomes.
+CAF_TEST(a failing instrument opens only its own breaker: other instruments trade on) {
+  // REJX rejects every KO order: 20 downstream errors of 20 outcomes for KO.
   for (int i = 0; i < 20; ++i) {
     auto c = submit(order(("cb" + std::to_string(i)).c_str(), "KO", side::buy, 10, "63.82"));
     CAF_CHECK_EQUAL(only(c, event_kind::rejected).code, reject_code::venue_rejected);
@@ -655,20 +655,41 @@ CAF_TEST(downstream errors open the circuit breaker which queues then releases) 
     h.receive([&](gateway_stats& x) { g = std::move(x); }, [](caf::error& e) { CAF_FAIL(describe(e)); });
     return g;
   };
-  CAF_CHECK(stats().breaker_open);
-  CAF_CHECK_EQUAL(stats().breaker_trips, 1u);
-  // A good order now waits in the queue: no event, nothing at the venue.
-  auto held = submit(order("cb-good", "AAPL", side::buy, 10, "228.50"));
+  auto scope_open = [](const gateway_stats& g, const std::string& scope) {
+    for (auto& b : g.breakers)
+      if (b.scope == scope)
+        return b.open;
+    return false;
+  };
+  auto g = stats();
+  CAF_CHECK(g.breaker_open);
+  CAF_CHECK_EQUAL(g.breaker_trips, 1u);
+  CAF_CHECK(scope_open(g, "instrument:KO.XNYS"));
+  CAF_CHECK(!scope_open(g, "store"));
+  // Another instrument is not held: it is accepted and reaches its venue.
+  auto other = submit(order("cb-aapl", "AAPL", side::buy, 10, "228.50"));
+  CAF_CHECK_EQUAL(only(other, event_kind::accepted).clordid.value, "cb-aapl");
+  CAF_CHECK_EQUAL(other.news.size(), 1u);
+  // A new KO order waits: no event, nothing at the venue.
+  auto held = submit(order("cb-ko", "KO", side::buy, 10, "63.82"));
   CAF_CHECK(held.events.empty());
   CAF_CHECK(held.news.empty());
   CAF_CHECK_EQUAL(stats().queued, 1u);
-  // The errors age out of the 60 s window: the breaker closes, the order goes.
+  // A bad order of the held instrument is still refused at once: the
+  // business checks run before the hold.
+  auto bad = submit(order("cb-bad", "KO", side::buy, 10, "63.825"));
+  CAF_CHECK_EQUAL(only(bad, event_kind::rejected).stage, reject_stage::business);
+  // The errors age out of the 60 s window: KO's breaker closes and the held
+  // order goes on, through the checks again (REJX still rejects it).
   for (int i = 0; i < 61; ++i)
     advance_time(1s);
   auto released = drain();
-  CAF_CHECK_EQUAL(only(released, event_kind::accepted).clordid.value, "cb-good");
-  CAF_CHECK_EQUAL(released.news.size(), 1u);
-  CAF_CHECK(!stats().breaker_open);
+  auto& r = only(released, event_kind::rejected);
+  CAF_CHECK_EQUAL(r.clordid.value, "cb-ko");
+  CAF_CHECK_EQUAL(r.code, reject_code::venue_rejected);
+  g = stats();
+  CAF_CHECK(!g.breaker_open);
+  CAF_CHECK_EQUAL(g.queued, 0u);
   size_t audits = 0;
   CAF_CHECK(!db->scan<audit_record>(table::audit, "", [&](std::string_view, stored<audit_record>& a) {
     audits += a.record.kind == audit_kind::circuit_breaker ? 1 : 0;

@@ -36,7 +36,7 @@ CAF_TEST(every desk message type round trips) {
 #define OM_CHECK_TYPE(type, name) n += check(type{}, name) ? 1 : 0;
   OM_DESK_WIRE_TYPES(OM_CHECK_TYPE)
 #undef OM_CHECK_TYPE
-  CAF_CHECK_EQUAL(n, 66u);
+  CAF_CHECK_EQUAL(n, 68u);
 }
 
 CAF_TEST(populated desk messages round trip) {
@@ -175,7 +175,10 @@ CAF_TEST(populated admin answers round trip) {
   h.strategy = strategy_id{"momo"};
   h.instrument = instrument_id{"AAPL.XNAS"};
   h.detail = "halt momo: runaway";
-  CAF_CHECK(check(controls_view{{gateway_controls{"n1", {h}, "e"}}}, "controls_view"));
+  breaker_state b{"instrument:KO.XNYS", true, 20, 21, 2};
+  CAF_CHECK(check(b, "breaker_state"));
+  CAF_CHECK(check(gateway_controls_state{{h}, {b}}, "gateway_controls_state"));
+  CAF_CHECK(check(controls_view{{gateway_controls{"n1", {h}, {b}, "e"}}}, "controls_view"));
   CAF_CHECK(check(set_control{h}, "set_control"));
   CAF_CHECK(check(kill_switch{strategy_id{"momo"}, false, "alice", "fixed"}, "kill_switch"));
   CAF_CHECK(check(kill_switch_result{4, 8, "not durable"}, "kill_switch_result"));
