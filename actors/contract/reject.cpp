@@ -45,6 +45,7 @@ const char* to_string(reject_code x) {
     "not_amendable",
     "order_done",
     "node_unreachable",
+    "unknown_strategy",
   };
   return names[static_cast<size_t>(x)];
 }
@@ -57,7 +58,7 @@ reject_stage stage_of(reject_code x) {
     return reject_stage::syntax;
   if (x == c::duplicate_different_terms)
     return reject_stage::idempotency;
-  if (x <= c::max_order_notional)
+  if (x <= c::max_order_notional || x == c::unknown_strategy)
     return reject_stage::business;
   if (x <= c::risk_unavailable || x == c::node_unreachable)
     return reject_stage::real_time;

@@ -64,6 +64,9 @@ enum class reject_code : uint8_t {
   // not joined. Not a downstream failure for the circuit breaker: the
   // cluster's on_unreachable policy already decided (reject or hold).
   node_unreachable,
+  // business: the strategy is not one of risk.strategies (codes are stored
+  // by number: new ones go at the end).
+  unknown_strategy,
 };
 
 const char* to_string(reject_stage x);

@@ -29,9 +29,14 @@ namespace om {
 
 class circuit_breaker {
 public:
-  circuit_breaker(double ratio, int64_t window_s, uint64_t min_samples = 20)
+  /// Opens when, in the window, there are at least `min_samples` outcomes
+  /// and `min_errors` errors and the error share exceeds `ratio`. The error
+  /// floor keeps a scope with little flow (one instrument) from tripping on
+  /// noise: two random venue rejects among twenty orders are not an outage.
+  circuit_breaker(double ratio, int64_t window_s, uint64_t min_samples = 20,
+                  uint64_t min_errors = 5)
     : ratio_(ratio), err_(static_cast<size_t>(window_s)), all_(static_cast<size_t>(window_s)),
-      min_samples_(min_samples) {
+      min_samples_(min_samples), min_errors_(min_errors) {
   }
 
   /// The scope a downstream error belongs to ("" for none): persistence
@@ -89,7 +94,9 @@ public:
 private:
   bool tripped() const {
     auto n = sum(all_);
-    return n >= min_samples_ && static_cast<double>(sum(err_)) > ratio_ * static_cast<double>(n);
+    auto e = sum(err_);
+    return n >= min_samples_ && e >= min_errors_
+           && static_cast<double>(e) > ratio_ * static_cast<double>(n);
   }
 
   static uint64_t sum(const std::vector<uint64_t>& v) {
@@ -117,6 +124,7 @@ private:
   double ratio_;
   std::vector<uint64_t> err_, all_;
   uint64_t min_samples_;
+  uint64_t min_errors_;
   int64_t last_s_ = -1;
   bool open_ = false;
   uint64_t trips_ = 0;

@@ -47,6 +47,11 @@ stage_verdict check_business(const submit_order& x, const refdata_set& refdata,
     return fail(rc, "symbol: " + detail_of(r.error()));
   }
   auto& inst = **r;
+  if (!risk.strategies.empty()
+      && std::find(risk.strategies.begin(), risk.strategies.end(), x.strategy)
+           == risk.strategies.end())
+    return fail(reject_code::unknown_strategy,
+                "strategy: '" + x.strategy.value + "' is not one of risk.strategies");
   if (auto p = risk.permissions.find(x.strategy.value); p != risk.permissions.end()) {
     auto& allowed = p->second.allowed_asset_classes;
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), inst.cls) == allowed.end())

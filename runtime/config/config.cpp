@@ -292,7 +292,7 @@ caf::error load_risk(const toml_reader& rd, const toml::value& doc, node_config&
   const std::string p = "risk";
   if (auto err = rd.check_keys(t, p,
                                {"default", "asset_class", "instrument", "strategy",
-                                "permissions", "restricted", "sector_limits",
+                                "permissions", "restricted", "strategies", "sector_limits",
                                 "country_limits", "slippage_review_bps"}))
     return err;
   auto def = toml_reader::find(t, "default");
@@ -351,6 +351,15 @@ caf::error load_risk(const toml_reader& rd, const toml::value& doc, node_config&
         sp_out.do_not_trade.emplace_back(v);
       cfg.risk.permissions[name] = std::move(sp_out);
     }
+  }
+  OM_TRY(strategies, rd.str_list(t, p, "strategies"));
+  for (size_t i = 0; i < strategies->size(); ++i) {
+    auto& s = (*strategies)[i];
+    strategy_id id{s};
+    if (std::find(cfg.risk.strategies.begin(), cfg.risk.strategies.end(), id)
+        != cfg.risk.strategies.end())
+      return rd.fail("risk.strategies[" + std::to_string(i) + "]", "'" + s + "' is listed twice");
+    cfg.risk.strategies.push_back(std::move(id));
   }
   OM_TRY(restricted, rd.str_list(t, p, "restricted"));
   for (auto& r : *restricted)
@@ -684,6 +693,27 @@ caf::expected<node_config> load_node_config(const std::string& path) {
       if (!cfg.find_venue(perms.do_not_trade[i]))
         return rd.fail("risk.permissions." + strat + ".do_not_trade[" + std::to_string(i) + "]",
                        "'" + perms.do_not_trade[i].value + "' is not a configured [[venue]]");
+  // Per-strategy settings must name a declared strategy.
+  auto declared = [&](const std::string& name) {
+    return std::find(cfg.risk.strategies.begin(), cfg.risk.strategies.end(), strategy_id{name})
+           != cfg.risk.strategies.end();
+  };
+  auto check_strategy = [&](const std::string& key, const std::string& name) -> caf::error {
+    if (cfg.risk.strategies.empty())
+      return rd.fail(key, "names strategy '" + name
+                            + "' but risk.strategies is not set: list the desk's strategies there");
+    if (!declared(name))
+      return rd.fail(key, "'" + name + "' is not one of risk.strategies");
+    return caf::none;
+  };
+  for (auto& [name, _] : cfg.risk.by_strategy)
+    if (auto err = check_strategy("risk.strategy." + name, name))
+      return err;
+  for (auto& [name, _] : cfg.risk.permissions)
+    if (auto err = check_strategy("risk.permissions." + name, name))
+      return err;
+  if (cfg.demo.enabled && !cfg.risk.strategies.empty() && !declared(cfg.demo.strategy))
+    return rd.fail("demo.strategy", "'" + cfg.demo.strategy + "' is not one of risk.strategies");
   return cfg;
 }
 

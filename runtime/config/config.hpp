@@ -101,6 +101,9 @@ struct risk_section {
   std::map<std::string, limit_set> by_instrument; // key: instrument id
   std::map<std::string, limit_set> by_strategy;   // key: strategy id
   std::map<std::string, strategy_permissions> permissions; // key: strategy id
+  /// The strategies this desk admits; empty = any strategy id. Required
+  /// when per-strategy tables are set, so a misspelt name cannot pass.
+  std::vector<strategy_id> strategies;
   /// Restricted list: instrument ids nobody may trade.
   std::vector<instrument_id> restricted;
   /// Gross notional caps per sector and per country (instrument currency).

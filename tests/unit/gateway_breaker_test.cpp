@@ -74,3 +74,13 @@ CAF_TEST(persistence failures are the store's, the rest the instrument's) {
   CAF_CHECK_EQUAL(circuit_breaker::scope_of(reject_code::no_route, "KO.XNYS"), "instrument:KO.XNYS");
   CAF_CHECK_EQUAL(circuit_breaker::scope_of(reject_code::tick_size, "KO.XNYS"), "");
 }
+
+CAF_TEST(a few errors in little flow are noise not an outage) {
+  circuit_breaker b{0.05, 60, 20, 5};
+  for (int i = 0; i < 18; ++i)
+    b.record(100, false);
+  for (int i = 0; i < 4; ++i)
+    CAF_CHECK(!b.record(100, true)); // 4 of 22 is 18%, but under 5 errors
+  CAF_CHECK(!b.open());
+  CAF_CHECK(b.record(100, true)); // the 5th error
+}

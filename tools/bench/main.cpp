@@ -30,6 +30,7 @@
 #include "actors/post_trade/post_trade.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/wire/desk_types.hpp"
+#include "runtime/config/references.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/store/store.hpp"
 #include "tools/bench/bare.hpp"
@@ -535,6 +536,12 @@ int main(int argc, char** argv) {
   auto rd = load_refdata_file(cfg->node.refdata);
   if (!rd) {
     std::cerr << "ordermesh-bench: " << describe(rd.error()) << "\n";
+    stop_peer();
+    return 2;
+  }
+  if (auto err = check_references(*cfg, **rd)) {
+    std::cerr << "ordermesh-bench: " << describe(err) << "\n";
+    stop_peer();
     return 2;
   }
   // The desk runs through the node lifecycle (actors/node/lifecycle.hpp),

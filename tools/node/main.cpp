@@ -11,6 +11,7 @@
 #include "actors/risk/risk_actor.hpp"
 #include "actors/strategy/demo_strategy.hpp"
 #include "actors/wire/desk_types.hpp"
+#include "runtime/config/references.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/store/store.hpp"
@@ -252,6 +253,10 @@ int main(int argc, char** argv) {
   auto rd = load_refdata_file(cfg->node.refdata);
   if (!rd) {
     std::cerr << "ordermesh-node: " << describe(rd.error()) << "\n";
+    return 2;
+  }
+  if (auto err = check_references(*cfg, **rd)) {
+    std::cerr << "ordermesh-node: " << describe(err) << "\n";
     return 2;
   }
   auto refdata = std::make_shared<refdata_service>(*rd);

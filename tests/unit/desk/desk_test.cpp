@@ -69,6 +69,7 @@ max_orders_per_second = 2
 [risk.permissions.eqonly]
 allowed_asset_classes = ["equity"]
 [risk]
+strategies = ["s1", "s8", "s9", "tight", "slow", "eqonly"]
 restricted = ["JPM.XNYS"]
 [[venue]]
 id = "MOCK"
@@ -367,6 +368,9 @@ CAF_TEST(every business reject names its reason) {
   CAF_CHECK_EQUAL(rejected_with(order("b7", "AAPL", side::buy, 10001, "228.50")), reject_code::max_order_qty);
   CAF_CHECK_EQUAL(rejected_with(order("b8", "AAPL", side::buy, 9000, "228.50")),
                   reject_code::max_order_notional);
+  // A strategy not in risk.strategies: the desk does not know it.
+  CAF_CHECK_EQUAL(rejected_with(order("b10", "AAPL", side::buy, 10, "228.50", "rogue")),
+                  reject_code::unknown_strategy);
   auto c = submit(order("b9", "AAPL.OQ", side::buy, 10, "228.505"));
   auto& e = only(c, event_kind::rejected);
   CAF_CHECK_EQUAL(e.stage, reject_stage::business);
