@@ -100,7 +100,7 @@ caf::error node_runtime::start() {
   return caf::none;
 }
 
-bool node_runtime::wait_ready(caf::timespan limit) {
+readiness node_runtime::wait_ready(caf::timespan limit) {
   std::optional<std::string> own_gateway;
   if (plays(node_role::gateway))
     own_gateway = std::string{};
@@ -141,40 +141,63 @@ void node_runtime::stop() {
   }
 }
 
-bool wait_desk_ready(caf::actor_system& sys, size_t expected, const std::string& node,
-                     std::optional<std::string> gateway_key, caf::timespan limit,
-                     const membership_actor& agent) {
+readiness wait_desk_ready(caf::actor_system& sys, size_t expected, const std::string& node,
+                          std::optional<std::string> gateway_key, caf::timespan limit,
+                          const membership_actor& agent) {
   caf::scoped_actor self{sys};
   auto deadline = std::chrono::steady_clock::now() + limit;
+  std::string why = "no directory actor";
   while (std::chrono::steady_clock::now() < deadline) {
     if (agent) {
       std::string refused;
       self->request(agent, 1s, get_state_atom::value)
         .receive([&](std::string& r) { refused = std::move(r); }, [](caf::error&) {});
       if (!refused.empty())
-        return false;
+        return readiness{false, "refused by the cluster: " + refused};
     }
     auto dir = find_directory(sys);
-    size_t ready = 0;
     if (dir) {
       std::vector<directory_entry> risks;
       self->request(dir, 1s, list_atom::value, std::string{svc::risk})
         .receive([&](std::vector<directory_entry>& v) { risks = std::move(v); },
                  [](caf::error&) {});
-      for (auto& e : risks)
-        if (node.empty() || e.node == node)
-          self->request(typed_entry<risk_actor>(e.handle), 1s, get_state_atom::value)
-            .receive([&](bool ok) { ready += ok ? 1 : 0; }, [](caf::error&) {});
+      size_t ready = 0, listed = 0;
+      std::vector<std::string> waiting; // registered, not restored yet
+      for (auto& e : risks) {
+        if (!node.empty() && e.node != node)
+          continue;
+        ++listed;
+        bool ok = false;
+        self->request(typed_entry<risk_actor>(e.handle), 1s, get_state_atom::value)
+          .receive([&](bool b) { ok = b; }, [](caf::error&) {});
+        if (ok)
+          ++ready;
+        else
+          waiting.push_back(e.key);
+      }
       bool have_gateway = !gateway_key;
       if (gateway_key)
         self->request(dir, 1s, resolve_atom::value, std::string{svc::gateway}, *gateway_key)
           .receive([&](caf::actor&) { have_gateway = true; }, [](caf::error&) {});
       if (ready >= expected && have_gateway)
-        return true;
+        return readiness{true, {}};
+      why = std::to_string(ready) + " of " + std::to_string(expected) + " risk shards restored";
+      if (listed < expected)
+        why += ", " + std::to_string(expected - listed) + " not registered";
+      if (!waiting.empty()) {
+        why += ", restoring:";
+        for (size_t i = 0; i < waiting.size() && i < 5; ++i)
+          why += " " + waiting[i];
+        if (waiting.size() > 5)
+          why += " (+" + std::to_string(waiting.size() - 5) + ")";
+      }
+      if (!have_gateway)
+        why += "; no gateway registered"
+               + (gateway_key->empty() ? std::string{} : " for node " + *gateway_key);
     }
     std::this_thread::sleep_for(20ms);
   }
-  return false;
+  return readiness{false, why};
 }
 
 } // namespace om

@@ -53,6 +53,14 @@ struct opened_store {
 caf::expected<opened_store> open_node_store(const std::string& dir);
 
 /// Steps 3-5 for one node in `sys`.
+/// The outcome of a bounded wait: ok, or what was still missing when it
+/// gave up (for the log and the operator).
+struct readiness {
+  bool ok = false;
+  std::string why;
+  explicit operator bool() const { return ok; }
+};
+
 class node_runtime {
 public:
   node_runtime(caf::actor_system& sys, desk_options opts);
@@ -63,9 +71,9 @@ public:
   /// stop() ends it).
   caf::error start();
 
-  /// Step 4: waits up to `limit`. False when the time ran out or the
-  /// cluster refused the node (refusal() says why).
-  bool wait_ready(caf::timespan limit);
+  /// Step 4: waits up to `limit`. Not ok when the time ran out (`why` says
+  /// what was still missing) or the cluster refused the node (refusal()).
+  readiness wait_ready(caf::timespan limit);
 
   /// Why the cluster refused this node ("" if it did not, or no agent).
   std::string refusal();
@@ -93,9 +101,9 @@ private:
 
 /// Waits until `expected` risk actors hosted by node `node` ("" = any) have
 /// restored their state and, if `gateway_key` is set, a gateway is known
-/// under that key ("" = this node's). Returns false early if `agent` reports
-/// that the cluster refused the node.
-bool wait_desk_ready(caf::actor_system& sys, size_t expected, const std::string& node,
+/// under that key ("" = this node's). Returns early, not ok, if `agent`
+/// reports that the cluster refused the node.
+readiness wait_desk_ready(caf::actor_system& sys, size_t expected, const std::string& node,
                      std::optional<std::string> gateway_key, caf::timespan limit,
                      const membership_actor& agent = {});
 

@@ -204,7 +204,8 @@ caf::expected<std::vector<T>> enum_list(const toml_reader& rd, const toml::value
 caf::error load_node(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
   auto& t = section(doc, "node");
   if (auto err = rd.check_keys(t, "node",
-                               {"id", "number", "data_dir", "refdata", "scheduler_threads"}))
+                               {"id", "number", "data_dir", "refdata", "scheduler_threads",
+                                "ready_timeout_s"}))
     return err;
   // A cluster file names its nodes in [[cluster.node]]; --node picks one.
   bool cluster = toml_reader::find(doc, "cluster") != nullptr;
@@ -219,6 +220,8 @@ caf::error load_node(const toml_reader& rd, const toml::value& doc, node_config&
   cfg.node.refdata = *refdata;
   OM_TRY(threads, rd.integer(t, "node", "scheduler_threads", 0, 0, 256));
   cfg.node.scheduler_threads = static_cast<uint32_t>(*threads);
+  OM_TRY(ready, rd.integer(t, "node", "ready_timeout_s", 60, 1, 3600));
+  cfg.node.ready_timeout = std::chrono::seconds{*ready};
   return caf::none;
 }
 
@@ -566,10 +569,12 @@ caf::error load_cluster(const toml_reader& rd, const toml::value& doc, node_conf
   if (auto err = rd.check_keys(*t, p,
                                {"node", "pin", "heartbeat_interval_ms", "connection_timeout_ms",
                                 "connect_retry_ms", "on_unreachable", "hold_timeout_ms",
-                                "virtual_nodes"}))
+                                "virtual_nodes", "ready_timeout_s"}))
     return err;
   auto& c = cfg.cluster;
   c.enabled = true;
+  OM_TRY(ready, rd.integer(*t, p, "ready_timeout_s", 120, 1, 3600));
+  c.ready_timeout = std::chrono::seconds{*ready};
   OM_TRY(hb, rd.integer(*t, p, "heartbeat_interval_ms", 200, 10, 60000));
   c.heartbeat_interval = std::chrono::milliseconds{*hb};
   OM_TRY(ct, rd.integer(*t, p, "connection_timeout_ms", 1000, 20, 600000));

@@ -26,6 +26,9 @@ struct node_section {
   std::string refdata = "config/refdata.toml";
   /// CAF scheduler threads; 0 = number of cores. Default 0.
   uint32_t scheduler_threads = 0;
+  /// How long the node waits for its own desk (risk shards restored, the
+  /// gateway registered) before it gives up, exit 3. Default 60 s.
+  std::chrono::seconds ready_timeout{60};
 };
 
 struct network_section {
@@ -227,6 +230,10 @@ struct cluster_section {
   std::chrono::milliseconds hold_timeout{2000};
   /// Points per risk node on the consistent-hash ring. Default 64.
   uint32_t virtual_nodes = 64;
+  /// How long the demo's node waits for the whole cluster (every risk
+  /// shard, the gateway, every node up) before it gives up, exit 3.
+  /// Default 120 s.
+  std::chrono::seconds ready_timeout{120};
   const cluster_member* find(const std::string& id) const;
 };
 

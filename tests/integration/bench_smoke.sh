@@ -51,4 +51,22 @@ X="$WORK/cross.json"
 [ "$(json "$X" "j['remote_round_trips_per_s'] > 0")" = True ] || fail "no remote round-trip baseline"
 [ "$(json "$X" "j['risk_round_trip']['p50_us'] > 0")" = True ] || fail "no risk round trips measured"
 echo "cross-node: $(json "$X" "round(j['orders_per_s']), 'orders/s; remote baseline', round(j['baseline_orders_per_s']), 'orders/s; round trips', round(j['remote_round_trips_per_s'])")"
-echo "bench smoke: 3 passed, 0 failed"
+# The bench always ends and reports every outcome. AAPL at one order per
+# second: the sell of a pair is refused (rate_limit) and its buy rests in the
+# book, which used to keep the bench waiting for ever.
+RL="$WORK/bench-rl.toml"
+{ cat config/bench.toml; printf '\n[risk.instrument."AAPL.XNAS"]\nmax_orders_per_second = 1\n'; } > "$RL"
+timeout 120 "$BENCH" -c "$RL" -n 4000 -w 100 --skip-baseline --skip-counts --json --data-dir "$WORK/h" \
+  > "$WORK/rl.json" 2> "$WORK/rl.log" || { rc=$?; tail -20 "$WORK/rl.log"; fail "rate-limited bench exited $rc"; }
+R="$WORK/rl.json"
+[ "$(json "$R" "j['filled'] + j['other_terminal'] + j['resting_canceled'] + j['unanswered']")" = 4000 ] \
+  || fail "outcomes do not add up to the orders sent: $(cat "$R")"
+[ "$(json "$R" "j['rejects'].get('real_time/rate_limit', 0) > 0")" = True ] || fail "rate_limit rejects not reported"
+[ ! -e "$WORK/h" ] || fail "the bench left its data dir behind"
+echo "rate-limited: $(json "$R" "j['filled'], 'filled,', j['resting_canceled'], 'resting canceled at the end,', j['rejects']")"
+# A --data-dir holding anything else is refused, not cleared.
+mkdir -p "$WORK/mine" && echo keep > "$WORK/mine/notes.txt"
+set +e; "$BENCH" -n 100 --skip-baseline --skip-counts --data-dir "$WORK/mine" > /dev/null 2> "$WORK/mine.err"; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q "refusing to clear" "$WORK/mine.err" || { cat "$WORK/mine.err"; fail "bench --data-dir on foreign files: exit $rc"; }
+[ "$(cat "$WORK/mine/notes.txt")" = keep ] || fail "the bench touched a foreign directory"
+echo "bench smoke: 5 passed, 0 failed"

@@ -19,6 +19,14 @@ struct driver_state {
   double credit = 0;
   int64_t last_tick_ns = 0;
   std::vector<int64_t> sent_at;
+  /// Per order: finished (its outcome counted).
+  std::vector<bool> finished;
+  /// End-of-run bound: orders done at the last check, checks without
+  /// progress, and whether the open orders were canceled.
+  uint64_t done_at_check = 0;
+  int64_t idle_since_ns = 0;
+  bool canceling = false;
+  bool reported = false;
   driver_result r;
 };
 
@@ -47,23 +55,74 @@ void send_batch(driver_ptr self, uint64_t count) {
   }
 }
 
-void finish_one(driver_ptr self) {
+void report(driver_ptr self) {
   auto& st = self->state;
+  if (st.reported)
+    return;
+  st.reported = true;
+  st.r.end_ns = wall_ns();
+  st.r.unanswered = st.o.orders - st.done;
+  self->send(st.o.report_to, std::move(st.r));
+  self->quit();
+}
+
+void finish_one(driver_ptr self, uint64_t i) {
+  auto& st = self->state;
+  if (st.finished[i])
+    return;
+  st.finished[i] = true;
   ++st.done;
   if (st.window > 0 && st.sent < st.o.orders)
     send_batch(self, 1);
-  if (st.done == st.o.orders) {
-    st.r.end_ns = wall_ns();
-    self->send(st.o.report_to, std::move(st.r));
-    self->quit();
+  if (st.done == st.o.orders)
+    report(self);
+}
+
+void arm_settle(driver_ptr self) {
+  if (self->state.o.settle.count() > 0)
+    self->delayed_send(self, std::chrono::seconds{1}, settle_atom::value);
+}
+
+/// Once a second after the last order is sent: no progress for `settle`
+/// cancels what is still open, and another `settle` gives up on the rest.
+void on_settle(driver_ptr self) {
+  auto& st = self->state;
+  if (st.reported)
+    return;
+  auto now = wall_ns();
+  if (st.done != st.done_at_check || st.idle_since_ns == 0 || st.sent < st.o.orders) {
+    st.done_at_check = st.done;
+    st.idle_since_ns = now;
   }
+  auto idle = std::chrono::nanoseconds{now - st.idle_since_ns};
+  if (idle < st.o.settle) {
+    arm_settle(self);
+    return;
+  }
+  if (st.canceling) {
+    report(self);
+    return;
+  }
+  st.canceling = true;
+  st.r.complete = false;
+  st.idle_since_ns = now;
+  for (uint64_t i = 0; i < st.sent; ++i)
+    if (!st.finished[i])
+      caf::anon_send(st.o.gateway,
+                     cancel_order{strategy_id{"bench"},
+                                  client_order_id{std::to_string(st.o.clordid_base + i)},
+                                  caf::actor_cast<caf::actor>(self)});
+  arm_settle(self);
 }
 
 void on_event(driver_ptr self, const order_event& e) {
   auto& st = self->state;
+  auto i = std::stoull(e.clordid.value) - st.o.clordid_base;
+  if (i >= st.o.orders)
+    return;
   int64_t dt = 0;
   if (st.o.record_latency)
-    dt = wall_ns() - st.sent_at[std::stoull(e.clordid.value) - st.o.clordid_base];
+    dt = wall_ns() - st.sent_at[i];
   auto sample = [&](std::vector<int64_t>& v) {
     if (st.o.record_latency)
       v.push_back(dt);
@@ -90,21 +149,32 @@ void on_event(driver_ptr self, const order_event& e) {
         finished = true;
       break;
     case event_kind::rejected:
+      ++st.r.rejects[std::string{to_string(e.stage)} + "/" + to_string(e.code)];
+      ++st.r.other_terminal;
+      finished = true;
+      break;
     case event_kind::canceled:
+      if (st.canceling)
+        ++st.r.resting_canceled;
+      else
+        ++st.r.other_terminal;
+      finished = true;
+      break;
     case event_kind::expired:
       ++st.r.other_terminal;
       finished = true;
       break;
     default: break;
   }
-  if (finished)
-    finish_one(self);
+  if (finished && !st.finished[i])
+    finish_one(self, i);
 }
 
 caf::behavior driver(driver_ptr self, driver_options opts) {
   auto& st = self->state;
   st.o = std::move(opts);
   st.window = st.o.rate == 0 ? st.o.window : 0;
+  st.finished.assign(st.o.orders, false);
   if (st.o.record_latency) {
     st.sent_at.assign(st.o.orders, 0);
     st.r.to_accepted.reserve(st.o.orders);
@@ -115,6 +185,7 @@ caf::behavior driver(driver_ptr self, driver_options opts) {
     [self](go_atom) {
       auto& st = self->state;
       st.r.start_ns = wall_ns();
+      arm_settle(self);
       if (st.o.rate == 0 && st.window > 0) {
         send_batch(self, st.window); // then one more per finished order
       } else if (st.o.rate == 0) {
@@ -149,6 +220,7 @@ caf::behavior driver(driver_ptr self, driver_options opts) {
       }
     },
     [self](const order_event& e) { on_event(self, e); },
+    [self](settle_atom) { on_settle(self); },
   };
 }
 

@@ -15,7 +15,16 @@
 //                  previous close. Done = acknowledged (or terminal).
 //
 // Used by the timed run (threaded scheduler) and by the counted pass (test
-// coordinator): it has no timers except the 100 µs tick of a rate run.
+// coordinator): it has no timers except the 100 µs tick of a rate run and,
+// when `settle` is set, the end-of-run bound below.
+//
+// The run always ends. With `settle` set, once every order is sent the
+// driver checks each second for progress; after `settle` without any order
+// finishing, it cancels every order still open (a filling pair's other side
+// rests in the book when one side was rejected, e.g. by a risk timeout with
+// every order in flight at once) and counts them as resting; after another
+// `settle`, orders that still have not answered are counted as unanswered
+// and the result goes out marked incomplete.
 
 #include "actors/contract/strategy_api.hpp"
 #include "runtime/model/instrument.hpp"
@@ -24,7 +33,10 @@
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 namespace caf {
@@ -35,6 +47,7 @@ namespace om::bench {
 
 using go_atom = caf::atom_constant<caf::atom("om_bgo")>;
 using tick2_atom = caf::atom_constant<caf::atom("om_btick")>;
+using settle_atom = caf::atom_constant<caf::atom("om_bsettl")>;
 
 enum class order_mix : uint8_t { filling_pairs, resting };
 
@@ -60,6 +73,8 @@ struct driver_options {
   order_mix mix = order_mix::filling_pairs;
   /// Distance from the previous close of resting orders, bps. Default 300.
   int64_t resting_offset_bps = 300;
+  /// End-of-run bound (see above); 0 = wait for every order. Default 0.
+  std::chrono::milliseconds settle{0};
   /// Keep per-order submit times and per-stage latencies (8 bytes per order
   /// and stage). Off for memory measurements. Default true.
   bool record_latency = true;
@@ -73,12 +88,21 @@ struct driver_result {
   uint64_t other_terminal = 0;
   /// Fills of orders meant to rest (resting mix); 0 expected.
   uint64_t unexpected_fills = 0;
+  /// Rejects by "stage/code".
+  std::map<std::string, uint64_t> rejects;
+  /// Canceled by the driver at the end: they were resting, never filled.
+  uint64_t resting_canceled = 0;
+  /// No final answer even after the cancel.
+  uint64_t unanswered = 0;
+  /// Every order reached an outcome of its own (no end-of-run cancel).
+  bool complete = true;
   std::vector<int64_t> to_accepted, to_acked, to_filled;
 
   template <class Inspector>
   friend typename Inspector::result_type inspect(Inspector& f, driver_result& x) {
     return f(caf::meta::type_name("bench.driver_result"), x.start_ns, x.end_ns, x.filled,
-             x.acknowledged, x.other_terminal, x.unexpected_fills, x.to_accepted, x.to_acked,
+             x.acknowledged, x.other_terminal, x.unexpected_fills, x.rejects,
+             x.resting_canceled, x.unanswered, x.complete, x.to_accepted, x.to_acked,
              x.to_filled);
   }
 };

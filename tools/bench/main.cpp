@@ -490,8 +490,33 @@ int main(int argc, char** argv) {
     config = "config/bench-cluster.toml";
   if (data_dir.empty())
     data_dir = (fs::temp_directory_path() / ("ordermesh-bench-" + std::to_string(::getpid()))).string();
+  // The bench's stores are scratch: it clears and removes only a directory
+  // it made (marked), never one holding anything else.
+  const auto marker = fs::path{data_dir} / ".ordermesh-bench";
+  {
+    std::error_code ec;
+    bool exists = fs::exists(data_dir, ec);
+    if (exists && !fs::is_directory(data_dir, ec)) {
+      std::cerr << "ordermesh-bench: --data-dir " << data_dir << " is not a directory\n";
+      return 2;
+    }
+    if (exists && !fs::is_empty(data_dir, ec) && !fs::exists(marker, ec)) {
+      std::cerr << "ordermesh-bench: --data-dir " << data_dir
+                << " is not empty and not a bench directory: refusing to clear it\n";
+      return 2;
+    }
+  }
   fs::remove_all(data_dir);
   fs::create_directories(data_dir);
+  std::ofstream{marker} << "ordermesh-bench scratch stores; removed at the end of a run\n";
+  // Removed on every way out of main (the early returns included).
+  struct scratch_guard {
+    std::string dir;
+    ~scratch_guard() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } scratch{data_dir};
   pid_t peer_pid = -1;
   if (cross_node) {
     // Two free ports written into a copy of the cluster file.
@@ -579,7 +604,10 @@ int main(int argc, char** argv) {
     }
     // Ready: the risk actors restored and the gateway registered.
     caf::actor gw;
-    if (node.wait_ready(30s))
+    auto ready = node.wait_ready(30s);
+    if (!ready)
+      std::cerr << "ordermesh-bench: the desk did not become ready in 30 s: " << ready.why << "\n";
+    else
       self->request(find_directory(sys), 1s, resolve_atom::value, std::string{svc::gateway},
                     std::string{})
         .receive([&](caf::actor& h) { gw = h; }, [](caf::error&) {});
@@ -633,15 +661,23 @@ int main(int argc, char** argv) {
     dopts.orders = orders;
     dopts.rate = rate;
     dopts.window = window;
+    // The run always ends: 5 s without progress cancels what still rests.
+    dopts.settle = 5s;
     io_delta timed_io;
     auto d = spawn_driver(sys, std::move(dopts));
     self->send(d, go_atom::value);
     driver_result res;
-    self->receive([&](driver_result& r) { res = std::move(r); },
-                  caf::after(std::chrono::seconds(600)) >> [] {
-                    std::cerr << "ordermesh-bench: timed out\n";
-                    std::exit(3);
-                  });
+    bool got = false;
+    // A last resort only: the driver reports on its own within its bound.
+    self->receive([&](driver_result& r) { res = std::move(r); got = true; },
+                  caf::after(std::chrono::seconds(900)) >> [] {});
+    if (!got) {
+      std::cerr << "ordermesh-bench: the driver did not report in 900 s\n";
+      node.stop();
+      stop_peer();
+      fs::remove_all(data_dir);
+      return 3;
+    }
     auto secs = static_cast<double>(res.end_ns - res.start_ns) / 1e9;
     auto ops = static_cast<double>(orders) / secs;
     // Idle again: every order actor gone (their last writes included).
@@ -668,6 +704,10 @@ int main(int argc, char** argv) {
     out["orders_per_s"] = ops;
     out["filled"] = res.filled;
     out["other_terminal"] = res.other_terminal;
+    out["rejects"] = res.rejects;
+    out["resting_canceled"] = res.resting_canceled;
+    out["unanswered"] = res.unanswered;
+    out["complete"] = res.complete;
     auto stage = [&](const char* name, const pct& p) {
       out["stages"][name] = {{"p50_us", p.p50}, {"p99_us", p.p99}, {"p999_us", p.p999}, {"n", p.n}};
     };
@@ -782,6 +822,16 @@ int main(int argc, char** argv) {
             << out["threads"] << " scheduler threads\n";
   std::cout << "  desk:     " << f(out["orders_per_s"]) << " orders/s (" << out["filled"]
             << " filled)\n";
+  if (out.contains("complete")) {
+    std::cout << "  outcomes: " << out["filled"] << " filled, " << out["other_terminal"]
+              << " other terminal, " << out["resting_canceled"]
+              << " resting (canceled at the end), " << out["unanswered"] << " unanswered\n";
+    for (auto& [k, v] : out["rejects"].items())
+      std::cout << "    rejected " << k << ": " << v << "\n";
+    if (!out["complete"].get<bool>())
+      std::cout << "  INCOMPLETE: some orders never finished on their own; the figures above "
+                   "include the end-of-run wait\n";
+  }
   if (out.contains("remote_round_trips_per_s"))
     std::cout << "  remote:   " << f(out["remote_round_trips_per_s"])
               << " bare-CAF request/response round trips/s between the two processes\n";

@@ -55,10 +55,12 @@ auto ask(caf::scoped_actor& self, const Handle& h, caf::timespan t, Ts&&... xs) 
 
 /// Waits until the membership of node `key` ("" = this node) sees every
 /// node of the cluster up, i.e. its gateway can reach every risk shard and
-/// venue.
-bool wait_cluster_seen_by(caf::actor_system& sys, const std::string& key, caf::timespan limit) {
+/// venue. Not ok: which nodes were not up, and why.
+readiness wait_cluster_seen_by(caf::actor_system& sys, const std::string& key,
+                               caf::timespan limit) {
   caf::scoped_actor self{sys};
   auto deadline = std::chrono::steady_clock::now() + limit;
+  std::string why = "no membership actor for " + (key.empty() ? std::string{"this node"} : key);
   while (std::chrono::steady_clock::now() < deadline) {
     membership_actor m;
     if (auto dir = find_directory(sys))
@@ -70,15 +72,20 @@ bool wait_cluster_seen_by(caf::actor_system& sys, const std::string& key, caf::t
       self->request(m, 2s, nodes_atom::value)
         .receive(
           [&](cluster_view& v) {
-            all_up = std::all_of(v.nodes.begin(), v.nodes.end(),
-                                 [](const member_view& n) { return n.state == "up"; });
+            std::string down;
+            for (auto& n : v.nodes)
+              if (n.state != "up")
+                down += (down.empty() ? "" : ", ") + n.id + " " + n.state
+                        + (n.last_down_reason.empty() ? "" : " (" + n.last_down_reason + ")");
+            all_up = down.empty();
+            why = "seen from " + v.asked + ", not up: " + down;
           },
-          [](caf::error&) {});
+          [&](caf::error& e) { why = "membership did not answer: " + describe(e); });
     if (all_up)
-      return true;
+      return readiness{true, {}};
     std::this_thread::sleep_for(50ms);
   }
-  return false;
+  return readiness{false, why};
 }
 
 std::string fmt_us(double x) {
@@ -297,13 +304,16 @@ int main(int argc, char** argv) {
     auto root = rt.root();
     if (rc != 0) {
       // cannot join: fall through to shutdown
-    } else if (!rt.wait_ready(60s)) {
+    } else if (auto ready = rt.wait_ready(cfg->node.ready_timeout); !ready) {
       auto why = rt.refusal();
       if (!why.empty()) {
         std::cerr << "ordermesh-node: refused by the cluster: " << why << "\n";
         rc = 6;
       } else {
-        std::cerr << "ordermesh-node: the node did not become ready in 60 s\n";
+        lg->critical("node={} event=not_ready waited_s={} detail={}", cfg->node.id,
+                     cfg->node.ready_timeout.count(), log::q(ready.why));
+        std::cerr << "ordermesh-node: the node did not become ready in "
+                  << cfg->node.ready_timeout.count() << " s: " << ready.why << "\n";
         rc = 3;
       }
     } else {
@@ -321,14 +331,26 @@ int main(int argc, char** argv) {
       gw_key = cfg->demo.gateway_node;
     bool run_demo = rc == 0 && cfg->demo.enabled && plays(node_role::strategy)
                     && (!cluster || !cfg->demo.gateway_node.empty() || plays(node_role::gateway));
-    if (run_demo && cluster
-        && (!wait_desk_ready(sys, risk_count, "", gw_key, 120s, agent)
-            || !wait_cluster_seen_by(sys, gw_key, 60s))) {
-      std::cerr << "ordermesh-node: the cluster did not come up in 120 s (gateway "
-                << (gw_key.empty() ? cfg->node.id : gw_key) << ", " << risk_count
-                << " risk shards)\n";
-      rc = 3;
-      run_demo = false;
+    if (run_demo && cluster) {
+      // One bound for both steps.
+      auto limit = cfg->cluster.ready_timeout;
+      auto start = std::chrono::steady_clock::now();
+      auto up = wait_desk_ready(sys, risk_count, "", gw_key, limit, agent);
+      if (up)
+        up = wait_cluster_seen_by(sys, gw_key,
+                                  std::max<caf::timespan>(caf::timespan{1s},
+                                                          limit - (std::chrono::steady_clock::now() - start)));
+      if (!up) {
+        lg->critical("node={} event=cluster_not_ready waited_s={} gateway={} detail={}",
+                     cfg->node.id, limit.count(), gw_key.empty() ? cfg->node.id : gw_key,
+                     log::q(up.why));
+        std::cerr << "ordermesh-node: the cluster did not come up in " << limit.count()
+                  << " s (gateway "
+                  << (gw_key.empty() ? cfg->node.id : gw_key) << ", " << risk_count
+                  << " risk shards): " << up.why << "\n";
+        rc = 3;
+        run_demo = false;
+      }
     }
     if (run_demo) {
       caf::actor gw;
@@ -392,7 +414,7 @@ int main(int argc, char** argv) {
         self->receive(
           [&](caf::down_msg& m) {
             if (agent && m.source == agent.address()) {
-              std::cerr << "ordermesh-node: the node agent died (" << describe(m.reason)
+              std::cerr << "ordermesh-node: the membership actor died (" << describe(m.reason)
                         << "); stopping\n";
               lg->critical("node={} event=agent_down reason={}", cfg->node.id,
                            log::q(describe(m.reason)));

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every wait has a bound, a reason in the log and an exit code: the strategy
+# node of the three-node cluster started alone (its gateway and risk nodes
+# never come) gives up after [cluster] ready_timeout_s, exits 3 and says
+# what it was still waiting for.
+# usage: bounded_waits.sh NODE SOURCE_DIR
+NODE=$1 SRC=$2
+. "$SRC/tests/integration/lib.sh"
+cd "$SRC"
+read -r P1 P2 P3 < <(python3 - <<'PY'
+import socket
+ss=[socket.socket() for _ in range(3)]
+for s in ss: s.bind(("127.0.0.1",0))
+print(*[s.getsockname()[1] for s in ss])
+PY
+)
+CFG="$WORK/cluster.toml"
+sed -e "s/port = 7101/port = $P1/" -e "s/port = 7102/port = $P2/" -e "s/port = 7103/port = $P3/" \
+    -e "s|^data_dir = .*|data_dir = \"$WORK/data\"|" \
+    -e 's/^\[cluster\]$/[cluster]\nready_timeout_s = 3/' \
+    config/cluster-3node/cluster.toml > "$CFG"
+grep -q "^ready_timeout_s = 3" "$CFG" || fail "could not set cluster.ready_timeout_s"
+start=$(date +%s)
+set +e
+timeout 60 "$NODE" --config "$CFG" --node n3 > "$WORK/n3.out" 2> "$WORK/n3.log"
+rc=$?
+set -e
+took=$(( $(date +%s) - start ))
+[ "$rc" = 3 ] || { tail -20 "$WORK/n3.log"; fail "n3 alone: exit $rc, expected 3"; }
+[ "$took" -lt 30 ] || fail "n3 alone took ${took} s to give up (bound 3 s)"
+grep -q "event=cluster_not_ready waited_s=3 gateway=n1" "$WORK/n3.log" || { tail -5 "$WORK/n3.log"; fail "no cluster_not_ready log line"; }
+grep -q "did not come up in 3 s.*risk shards restored.*not registered; no gateway registered for node n1" "$WORK/n3.log" \
+  || { grep "did not come up" "$WORK/n3.log"; fail "the reason does not say what was missing"; }
+echo "n3 alone: exit 3 after ${took} s: $(grep -o 'did not come up.*' "$WORK/n3.log")"
+echo "bounded waits: 1 passed, 0 failed"
