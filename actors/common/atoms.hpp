@@ -19,6 +19,7 @@ using tick_atom = caf::atom_constant<caf::atom("om_tick")>;
 using stats_atom = caf::atom_constant<caf::atom("om_stats")>;
 using positions_atom = caf::atom_constant<caf::atom("om_pos")>;
 using book_atom = caf::atom_constant<caf::atom("om_book")>;
+using executions_atom = caf::atom_constant<caf::atom("om_execs")>;
 // Cluster membership and admin.
 using subscribe_atom = caf::atom_constant<caf::atom("om_subscr")>;
 using import_atom = caf::atom_constant<caf::atom("om_import")>;

@@ -23,6 +23,7 @@ struct tracked {
   ord_status status = ord_status::pending_new;
   quantity order_qty;
   quantity cum_qty;
+  order_id id; // once accepted
   bool terminal = false;
   bool accepted = false;
 };
@@ -238,6 +239,8 @@ void on_event(caf::event_based_actor* self, demo_state& st, const order_event& e
   t.status = e.status;
   t.order_qty = e.order_qty;
   t.cum_qty = e.cum_qty;
+  if (e.id.value != 0)
+    t.id = e.id;
   if (e.cum_qty > e.order_qty)
     ++st.result.overfills;
   if (e.kind == event_kind::accepted) {
@@ -255,6 +258,15 @@ void on_event(caf::event_based_actor* self, demo_state& st, const order_event& e
   maybe_report(self, st);
 }
 
+/// The desk's filled quantity of every order of this run it accepted, for
+/// reconciliation with the venues' ledgers.
+void collect_filled(demo_state& st) {
+  st.result.desk_filled.clear();
+  for (auto& [_, t] : st.orders)
+    if (t.accepted && t.id.value != 0)
+      st.result.desk_filled.push_back(order_execution{t.id, t.cum_qty, 0});
+}
+
 void maybe_report(caf::event_based_actor* self, demo_state& st) {
   if (st.reported || !st.winding_down || st.result.sent < st.opts.cfg.orders)
     return;
@@ -263,6 +275,7 @@ void maybe_report(caf::event_based_actor* self, demo_state& st) {
       return;
   st.reported = true;
   st.result.elapsed_ns = mono_ns() - st.start_ns;
+  collect_filled(st);
   caf::anon_send(st.opts.report_to, st.result);
   self->quit();
 }
@@ -329,6 +342,7 @@ caf::actor spawn_demo_strategy(caf::actor_system& sys, demo_options opts) {
           }
         st.reported = true;
         st.result.elapsed_ns = mono_ns() - st.start_ns;
+        collect_filled(st);
         caf::anon_send(st.opts.report_to, st.result);
         self->quit();
       },

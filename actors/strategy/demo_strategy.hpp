@@ -8,6 +8,7 @@
 // its demo_result to `report_to`.
 
 #include "actors/contract/strategy_api.hpp"
+#include "actors/venue/venue.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/refdata/refdata.hpp"
 
@@ -38,11 +39,14 @@ struct demo_result {
   std::map<std::string, uint64_t> final_states;
   std::map<std::string, uint64_t> rejects; // "stage/code" -> count
   int64_t elapsed_ns = 0;
+  /// Every order of this run the desk accepted, with its filled quantity as
+  /// the desk reported it (reconciled with the venues at the end).
+  std::vector<order_execution> desk_filled;
 
   OM_FIELDS("om.demo_result", demo_result, sent, bad_sent, events, accepted, duplicates, fills,
             late_fills, cancels_sent, amends_sent, replaced, cancel_rejected, replace_rejected,
             overfills, rejects_without_reason, open_at_end, gateway_lost, final_states, rejects,
-            elapsed_ns)
+            elapsed_ns, desk_filled)
 };
 
 struct demo_options {

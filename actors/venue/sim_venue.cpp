@@ -24,6 +24,7 @@ namespace {
 
 constexpr const char* desk_owner = "desk";
 constexpr size_t done_retention = 200'000; // finished orders kept for rebinds
+constexpr size_t execution_retention = 1'000'000; // orders in the execution ledger
 
 
 std::string leg_key(order_id id, uint32_t leg) {
@@ -55,6 +56,9 @@ struct venue_state {
   std::unordered_map<std::string, desk_order> orders; // by leg key
   std::deque<std::string> done;
   venue_counters counters;
+  /// What this venue executed per desk order (executions_atom).
+  std::unordered_map<uint64_t, order_execution> executed;
+  bool executed_truncated = false;
   uint64_t next_exec = 1;
   std::shared_ptr<spdlog::logger> log = log::get("venue");
 };
@@ -153,6 +157,19 @@ money fee_for(const venue_section& cfg, price px, quantity qty, bool maker) {
   return money::from_raw(static_cast<int64_t>(div_round(static_cast<int128>(n.raw) * bps.raw, 1'000'000)));
 }
 
+void record_execution(venue_state& st, order_id id, quantity qty) {
+  auto i = st.executed.find(id.value);
+  if (i == st.executed.end()) {
+    if (st.executed.size() >= execution_retention) {
+      st.executed_truncated = true;
+      return;
+    }
+    i = st.executed.emplace(id.value, order_execution{id, {}, 0}).first;
+  }
+  i->second.qty += qty;
+  ++i->second.fills;
+}
+
 /// Turns engine events for desk orders into reports.
 void publish(venue_ptr self, std::vector<venue::exec>& out) {
   auto& st = self->state;
@@ -187,6 +204,7 @@ void publish(venue_ptr self, std::vector<venue::exec>& out) {
         r.exec_id = st.opts.cfg.id.value + "-" + std::to_string(st.opts.incarnation) + "-E"
                     + std::to_string(st.next_exec++);
         ++st.counters.fills;
+        record_execution(st, o.id, e.last_qty);
         if (e.leaves_qty.is_zero())
           mark_done(st, o);
         break;
@@ -377,6 +395,16 @@ venue_actor::behavior_type sim_venue_impl(venue_ptr self, sim_venue_options opts
       return v;
     },
     [self](stats_atom) { return self->state.counters; },
+    [self](executions_atom) {
+      auto& st = self->state;
+      venue_executions v;
+      v.venue = st.opts.cfg.id;
+      v.truncated = st.executed_truncated;
+      v.orders.reserve(st.executed.size());
+      for (auto& [_, x] : st.executed)
+        v.orders.push_back(x);
+      return v;
+    },
     [self](tick_atom) { on_tick(self); },
   };
 }

@@ -120,6 +120,26 @@ struct venue_counters {
   OM_FIELDS("om.venue_counters", venue_counters, venue, orders, rejects, fills, cancels, replaces)
 };
 
+/// What a venue executed for one desk order (all its legs there).
+struct order_execution {
+  order_id id;
+  quantity qty;
+  uint32_t fills = 0;
+
+  OM_FIELDS("om.order_execution", order_execution, id, qty, fills)
+};
+
+/// A venue's own record of its executions, for reconciliation with the
+/// desk's: the venue side of a drop copy.
+struct venue_executions {
+  venue_id venue;
+  std::vector<order_execution> orders;
+  /// The ledger reached its bound: orders beyond it are not listed.
+  bool truncated = false;
+
+  OM_FIELDS("om.venue_executions", venue_executions, venue, orders, truncated)
+};
+
 using venue_actor = caf::typed_actor<
   caf::reacts_to<venue_new_order>,
   caf::reacts_to<venue_cancel_order>,
@@ -127,6 +147,7 @@ using venue_actor = caf::typed_actor<
   caf::reacts_to<venue_rebind>,
   caf::replies_to<book_atom, instrument_id>::with<book_view>,
   caf::replies_to<stats_atom>::with<venue_counters>,
+  caf::replies_to<executions_atom>::with<venue_executions>,
   // Internal: the simulated venue's outside-flow timer.
   caf::reacts_to<tick_atom>>;
 

@@ -59,6 +59,8 @@
   X(om::reject_count, "om.reject_count")                        \
   X(om::gateway_stats, "om.gateway_stats")                      \
   X(om::breaker_state, "om.breaker_state")                      \
+  X(om::order_execution, "om.order_execution")                  \
+  X(om::venue_executions, "om.venue_executions")                \
   X(om::gateway_controls_state, "om.gateway_controls_state")    \
   X(om::inject_crash, "om.inject_crash")                        \
   X(om::demo_result, "om.demo_result")                          \

@@ -142,6 +142,9 @@ print(out[:out.find("latency per stage")])
 inv = re.search(r"invariants\s+overfills (\d+), rejects without reason (\d+), orders not terminal (\d+)", out)
 assert inv and inv.groups() == ("0", "0", "0"), inv and inv.groups()
 assert "real_time/node_unreachable" in out, "no node_unreachable rejects during the outage"
+# Against n3's venues' own ledgers, across n2's loss and return.
+rec = re.search(r"reconciliation\s+(\d+) orders against (\d+) venue executions: (\d+) breaks[^\n]*", out)
+assert rec and int(rec.group(1)) > 500 and rec.group(3) == "0" and "PARTIAL" not in rec.group(0), rec and rec.group(0)
 acc = int(re.search(r"accepted\s+(\d+)", out).group(1))
 assert acc > 1000, acc
 PY

@@ -21,6 +21,12 @@ echo "summary: $(json "$S" "j['final_states'], 'fills', j['fills'], 'rejects', s
 [ "$(json "$S" "j['replaced'] > 0")" = True ] || fail "no amend went through"
 [ "$(json "$S" "len(j['rejects']) >= 8")" = True ] || fail "expected rejects of many kinds"
 [ "$(json "$S" "j['supervisor_restarts']")" = 0 ] || fail "unexpected restarts"
+# Against the venues' own ledgers: every order's filled quantity as the desk
+# reported it equals what the venues executed for it.
+echo "reconciliation: $(json "$S" "j['reconciliation']")"
+[ "$(json "$S" "j['reconciliation']['breaks']")" = 0 ] || fail "desk and venues disagree: $(json "$S" "j['reconciliation']['first_breaks']")"
+[ "$(json "$S" "j['reconciliation']['partial'] is False and j['reconciliation']['orders_compared'] > 1000 and j['reconciliation']['venue_fills'] >= j['fills']")" = True ] \
+  || fail "reconciliation incomplete: $(json "$S" "j['reconciliation']")"
 "$CHECK" --data-dir "$WORK/n1" --all-terminal --json > "$WORK/check.json" || { cat "$WORK/check.json"; fail "invariants violated"; }
 echo "check: $(json "$WORK/check.json" "j['orders'], 'orders', j['fills'], 'fills', j['positions'], 'positions'")"
 [ "$(json "$WORK/check.json" "j['orders'] > 4000")" = True ] || fail "orders missing from the store"

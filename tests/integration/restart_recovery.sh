@@ -33,6 +33,10 @@ echo "restart: duplicates $DUPS, accepted $(json "$R2" "j['accepted']"), final $
 [ "$DUPS" -gt 100 ] || fail "old client order ids were not answered as duplicates"
 [ "$(json "$R2" "j['open_at_end']")" = 0 ] || fail "orders left open after the restart"
 [ "$(json "$R2" "j['overfills']")" = 0 ] || fail "overfill"
+# The second run's orders against the restarted venues' own ledgers.
+echo "reconciliation after the restart: $(json "$R2" "j['reconciliation']")"
+[ "$(json "$R2" "j['reconciliation']['breaks']")" = 0 ] || fail "desk and venues disagree: $(json "$R2" "j['reconciliation']['first_breaks']")"
+[ "$(json "$R2" "j['reconciliation']['partial']")" = False ] || fail "reconciliation partial"
 "$CHECK" --data-dir "$WORK/n1" --all-terminal --json > "$WORK/check2.json" || { cat "$WORK/check2.json"; fail "invariants violated after restart"; }
 ORDERS2=$(json "$WORK/check2.json" "j['orders']")
 NEW=$(json "$R2" "j['accepted']")

@@ -10,6 +10,7 @@
 #include "actors/post_trade/post_trade.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/strategy/demo_strategy.hpp"
+#include "actors/venue/reconcile.hpp"
 #include "actors/wire/desk_types.hpp"
 #include "runtime/config/references.hpp"
 #include "runtime/log/log.hpp"
@@ -86,6 +87,53 @@ readiness wait_cluster_seen_by(caf::actor_system& sys, const std::string& key,
     std::this_thread::sleep_for(50ms);
   }
   return readiness{false, why};
+}
+
+/// The demo's orders as the desk reported them, against every configured
+/// venue's own ledger. A venue that cannot be asked makes it partial.
+reconciliation reconcile_demo(caf::scoped_actor& self, caf::actor_system& sys,
+                              const node_config& cfg, const demo_result& d,
+                              std::vector<std::string>& unasked) {
+  std::map<uint64_t, quantity> desk;
+  for (auto& x : d.desk_filled)
+    desk[x.id.value] = x.qty;
+  std::vector<directory_entry> es;
+  if (auto dir = find_directory(sys))
+    self->request(dir, 2s, list_atom::value, std::string{svc::venue})
+      .receive([&](std::vector<directory_entry>& v) { es = std::move(v); }, [](caf::error&) {});
+  std::vector<venue_executions> ledgers;
+  for (auto& vc : cfg.venues) {
+    auto i = std::find_if(es.begin(), es.end(),
+                          [&](const directory_entry& e) { return e.key == vc.id.value; });
+    if (i == es.end()) {
+      unasked.push_back(vc.id.value + " (not registered)");
+      continue;
+    }
+    self->request(typed_entry<venue_actor>(i->handle), 5s, executions_atom::value)
+      .receive([&](venue_executions& v) { ledgers.push_back(std::move(v)); },
+               [&](caf::error& e) { unasked.push_back(vc.id.value + " (" + describe(e) + ")"); });
+  }
+  auto r = reconcile(desk, ledgers);
+  r.partial = r.partial || !unasked.empty();
+  return r;
+}
+
+nlohmann::json to_json(const reconciliation& r, const std::vector<std::string>& unasked) {
+  nlohmann::json j{{"orders_compared", r.orders_compared},
+                   {"venue_fills", r.venue_fills},
+                   {"venue_qty", to_string(r.venue_qty)},
+                   {"desk_qty", to_string(r.desk_qty)},
+                   {"out_of_scope", r.out_of_scope},
+                   {"partial", r.partial},
+                   {"unasked", unasked},
+                   {"breaks", r.breaks.size()}};
+  j["first_breaks"] = nlohmann::json::array();
+  for (size_t i = 0; i < r.breaks.size() && i < 10; ++i)
+    j["first_breaks"].push_back({{"order_id", to_string(r.breaks[i].id)},
+                                 {"desk_qty", to_string(r.breaks[i].desk_qty)},
+                                 {"venue_qty", to_string(r.breaks[i].venue_qty)},
+                                 {"venues", r.breaks[i].venues}});
+  return j;
 }
 
 std::string fmt_us(double x) {
@@ -387,6 +435,19 @@ int main(int argc, char** argv) {
         self->request(caf::actor_cast<post_trade_actor>(pta), 5s, stats_atom::value)
           .receive([&](post_trade_report& r) { pt = std::move(r); }, [](caf::error&) {});
       auto restarts = total_restarts(sys, root);
+      // Reconciliation: what the desk reported against what each venue
+      // says it executed.
+      reconciliation recon;
+      std::vector<std::string> unasked;
+      if (got) {
+        recon = reconcile_demo(self, sys, *cfg, result, unasked);
+        for (auto& b : recon.breaks)
+          lg->error("order_id={} event=execution_break desk_qty={} venue_qty={} venues={}",
+                    to_string(b.id), to_string(b.desk_qty), to_string(b.venue_qty), b.venues);
+        lg->info("event=reconciled orders={} venue_fills={} breaks={} out_of_scope={} partial={}",
+                 recon.orders_compared, recon.venue_fills, recon.breaks.size(),
+                 recon.out_of_scope, recon.partial);
+      }
       if (!got && node_signals::requested()) {
         std::cerr << "ordermesh-node: " << node_signals::name(node_signals::requested())
                   << " during the demo; stopping\n";
@@ -394,12 +455,22 @@ int main(int argc, char** argv) {
         std::cerr << "ordermesh-node: the demo did not finish in 600 s\n";
         rc = 4;
       } else if (cli.json) {
-        std::cout << to_json(result, gs, pt, restarts, *cfg, (*rd)->version()).dump(2) << "\n";
+        auto j = to_json(result, gs, pt, restarts, *cfg, (*rd)->version());
+        j["reconciliation"] = to_json(recon, unasked);
+        std::cout << j.dump(2) << "\n";
       } else {
         print_summary(result, gs, pt, restarts, *cfg, (*rd)->version());
+        std::cout << "reconciliation     " << recon.orders_compared << " orders against "
+                  << recon.venue_fills << " venue executions: " << recon.breaks.size()
+                  << " breaks (desk " << to_string(recon.desk_qty) << ", venues "
+                  << to_string(recon.venue_qty) << ")"
+                  << (recon.partial ? ", PARTIAL" : "") << "\n";
+        for (auto& u : unasked)
+          std::cout << "  not asked: " << u << "\n";
         std::cout << "\nsupervision tree:\n" << render_tree(sys, root);
       }
-      if (got && (result.overfills > 0 || result.open_at_end > 0 || result.rejects_without_reason > 0))
+      if (got && (result.overfills > 0 || result.open_at_end > 0 || result.rejects_without_reason > 0
+                  || !recon.breaks.empty()))
         rc = 5;
     }
     if (rc == 0 && !node_signals::requested() && (cli.hold || !run_demo)) {

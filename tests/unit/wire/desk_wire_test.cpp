@@ -36,7 +36,7 @@ CAF_TEST(every desk message type round trips) {
 #define OM_CHECK_TYPE(type, name) n += check(type{}, name) ? 1 : 0;
   OM_DESK_WIRE_TYPES(OM_CHECK_TYPE)
 #undef OM_CHECK_TYPE
-  CAF_CHECK_EQUAL(n, 68u);
+  CAF_CHECK_EQUAL(n, 70u);
 }
 
 CAF_TEST(populated desk messages round trip) {
@@ -177,6 +177,9 @@ CAF_TEST(populated admin answers round trip) {
   h.detail = "halt momo: runaway";
   breaker_state b{"instrument:KO.XNYS", true, 20, 21, 2};
   CAF_CHECK(check(b, "breaker_state"));
+  order_execution oe{order_id::make(3, 9), quantity::from_units(7), 2};
+  CAF_CHECK(check(oe, "order_execution"));
+  CAF_CHECK(check(venue_executions{venue_id{"XSIM"}, {oe, oe}, true}, "venue_executions"));
   CAF_CHECK(check(gateway_controls_state{{h}, {b}}, "gateway_controls_state"));
   CAF_CHECK(check(controls_view{{gateway_controls{"n1", {h}, {b}, "e"}}}, "controls_view"));
   CAF_CHECK(check(set_control{h}, "set_control"));
