@@ -47,7 +47,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> positions_dirs;
   app.add_option("--positions-dir", positions_dirs,
                  "cluster: data directories of the risk nodes holding the positions");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help is not an error; every usage error exits 2 (operations.md).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   auto open_ro = [](const std::string& dir) {
     store_options o;
