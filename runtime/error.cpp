@@ -37,6 +37,10 @@ const char* to_string(errc x) {
     case errc::not_supported: return "not_supported";
     case errc::node_unreachable: return "node_unreachable";
     case errc::duplicate_node: return "duplicate_node";
+    case errc::data_dir_locked: return "data_dir_locked";
+    case errc::not_a_data_dir: return "not_a_data_dir";
+    case errc::store_corrupt: return "store_corrupt";
+    case errc::no_store: return "no_store";
   }
   return "unknown_errc";
 }

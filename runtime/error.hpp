@@ -50,6 +50,11 @@ enum class errc : uint8_t {
   // -- cluster --------------------------------------------------------------
   node_unreachable,       // the node hosting a service is down or not joined
   duplicate_node,         // a node with this id is already up in the cluster
+  // -- data directory (appended: codes above keep their numbers) -----------
+  data_dir_locked,        // another process holds the data dir's lock; detail names dir and pid
+  not_a_data_dir,         // a non-empty directory without ordermesh's marker
+  store_corrupt,          // RocksDB reported Corruption; detail names the file when known
+  no_store,               // the directory holds no store (nothing to inspect)
 };
 
 /// Stable lowercase name of a code, e.g. "stale_write".

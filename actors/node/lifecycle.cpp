@@ -43,7 +43,12 @@ bool node_publishes(const node_config& cfg) {
 }
 
 caf::expected<opened_store> open_node_store(const std::string& dir) {
-  auto db = store::open(store_options{dir});
+  // The node's store is the system of record: a WAL record that cannot be
+  // replayed stops the start (errc::store_corrupt) rather than being dropped.
+  store_options opts;
+  opts.path = dir;
+  opts.absolute_consistency = true;
+  auto db = store::open(std::move(opts));
   if (!db)
     return std::move(db.error());
   auto inc = (*db)->next_incarnation("node");

@@ -47,9 +47,10 @@ struct opened_store {
   uint64_t incarnation = 0;
 };
 
-/// Step 2: opens (creating) the RocksDB under `dir` and takes the node's
-/// next incarnation. Errors: store_open_failed, store_read/write_failed,
-/// corrupt_record, each naming the path or key.
+/// Step 2: opens (creating) the RocksDB under `dir` with absolute WAL
+/// consistency and takes the node's next incarnation. Errors:
+/// store_corrupt (naming the file when known), store_open_failed,
+/// store_read/write_failed, corrupt_record, each naming the path or key.
 caf::expected<opened_store> open_node_store(const std::string& dir);
 
 /// Steps 3-5 for one node in `sys`.

@@ -6,7 +6,10 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdarg>
 #include <cstdio>
+#include <filesystem>
+#include <regex>
 
 namespace om {
 
@@ -23,6 +26,61 @@ constexpr const char* meta_cf = "meta";
 
 caf::error from_status(errc code, const std::string& what, const rocksdb::Status& st) {
   return make_error(code, what + ": " + st.ToString());
+}
+
+/// Forwards RocksDB's info log to `base` (none: dropped) and keeps the lines
+/// that speak of corruption: RocksDB names the bad file there ("<wal>:
+/// dropping N bytes; Corruption: ...") but not always in the Status.
+class capture_logger : public rocksdb::Logger {
+public:
+  explicit capture_logger(std::shared_ptr<rocksdb::Logger> base)
+    : rocksdb::Logger(base ? base->GetInfoLogLevel() : rocksdb::InfoLogLevel::INFO_LEVEL),
+      base_(std::move(base)) {
+  }
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
+  }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    va_list copy;
+    va_copy(copy, ap);
+    char buf[1024];
+    std::vsnprintf(buf, sizeof buf, format, copy);
+    va_end(copy);
+    std::string line{buf};
+    if (line.find("orrupt") != std::string::npos || line.find("dropping") != std::string::npos) {
+      std::lock_guard<std::mutex> guard{mtx_};
+      if (lines_.size() < 32)
+        lines_.push_back(std::move(line));
+    }
+    if (base_)
+      base_->Logv(level, format, ap);
+  }
+  void Flush() override {
+    if (base_)
+      base_->Flush();
+  }
+  std::vector<std::string> lines() const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return lines_;
+  }
+
+private:
+  std::shared_ptr<rocksdb::Logger> base_;
+  mutable std::mutex mtx_;
+  std::vector<std::string> lines_;
+};
+
+/// The first RocksDB file named in `texts` (a WAL, a table file, a MANIFEST).
+std::string named_file(const std::vector<std::string>& texts) {
+  static const std::regex file_re{R"(([^\s:,;]*(MANIFEST-[0-9]+|[0-9]+\.(log|sst|ldb)|OPTIONS-[0-9]+|CURRENT)))"};
+  for (auto& t : texts) {
+    std::smatch m;
+    if (std::regex_search(t, m, file_re))
+      return m[1].str();
+  }
+  return {};
 }
 
 } // namespace
@@ -46,10 +104,26 @@ caf::expected<std::shared_ptr<store>> store::open(store_options opts) {
   if (opts.path.empty())
     return make_error(errc::store_open_failed, "store path is empty");
   std::shared_ptr<store> st{new store(std::move(opts))};
+  auto& path = st->opts_.path;
+  bool ro = st->opts_.read_only;
+  // Read-only: look before RocksDB does, so a directory without a store is
+  // left exactly as it was (no LOG, no LOCK, no db dir).
+  if (ro && !std::filesystem::exists(std::filesystem::path{path} / "CURRENT"))
+    return make_error(errc::no_store, path + ": no store here (no RocksDB CURRENT file)");
   rocksdb::DBOptions db_opts;
-  db_opts.create_if_missing = st->opts_.create_if_missing;
-  db_opts.create_missing_column_families = true;
+  db_opts.create_if_missing = !ro && st->opts_.create_if_missing;
+  db_opts.create_missing_column_families = !ro;
   db_opts.max_background_jobs = 2;
+  if (st->opts_.absolute_consistency)
+    db_opts.wal_recovery_mode = rocksdb::WALRecoveryMode::kAbsoluteConsistency;
+  // Our logger in front of RocksDB's own file log (none when read-only: an
+  // inspector writes nothing, not even db/LOG).
+  std::shared_ptr<rocksdb::Logger> file_log;
+  if (!ro && !rocksdb::CreateLoggerFromOptions(path, db_opts, &file_log).ok())
+    file_log = nullptr;
+  auto capture = std::make_shared<capture_logger>(file_log);
+  if (ro || file_log)
+    db_opts.info_log = capture;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   rocksdb::ColumnFamilyOptions cf_opts;
   // Most lookups are for keys that do not exist yet (a new client order id,
@@ -65,9 +139,25 @@ caf::expected<std::shared_ptr<store>> store::open(store_options opts) {
   cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_opts);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  auto status = rocksdb::DB::Open(db_opts, st->opts_.path, cfs, &handles, &db);
+  auto status = ro ? rocksdb::DB::OpenForReadOnly(db_opts, path, cfs, &handles, &db)
+                   : rocksdb::DB::Open(db_opts, path, cfs, &handles, &db);
+  if (status.IsCorruption()) {
+    // Name the file: RocksDB's status, else the line its log wrote about it.
+    auto texts = std::vector<std::string>{status.ToString()};
+    for (auto& l : capture->lines())
+      texts.push_back(l);
+    auto file = named_file(texts);
+    if (!file.empty() && file.find('/') == std::string::npos)
+      file = (std::filesystem::path{path} / file).string();
+    return make_error(errc::store_corrupt,
+                      "store " + path + " is corrupt"
+                        + (file.empty() ? std::string{" (file not named; see " + path + "/LOG)"}
+                                        : " in " + file)
+                        + ": " + status.ToString());
+  }
   if (!status.ok())
-    return from_status(errc::store_open_failed, "open " + st->opts_.path, status);
+    return from_status(errc::store_open_failed, (ro ? "open read-only " : "open ") + path,
+                       status);
   st->db_ = db;
   st->meta_ = handles[table_count];
   st->default_ = handles[table_count + 1];
@@ -88,6 +178,9 @@ store::~store() {
 }
 
 caf::expected<table_writer> store::claim(table t, std::string owner) {
+  if (opts_.read_only)
+    return make_error(errc::not_supported, std::string{"table "} + to_string(t) + ": store "
+                                             + opts_.path + " is open read-only");
   std::lock_guard<std::mutex> guard{mtx_};
   auto& cur = owners_[static_cast<size_t>(t)];
   if (!cur.empty())
@@ -112,6 +205,9 @@ void count(std::atomic<uint64_t>& c, uint64_t n = 1) { c.fetch_add(n, std::memor
 } // namespace
 
 caf::expected<uint64_t> store::next_incarnation(const std::string& owner_key) {
+  if (opts_.read_only)
+    return make_error(errc::not_supported, "incarnation " + owner_key + ": store " + opts_.path
+                                             + " is open read-only");
   std::lock_guard<std::mutex> guard{mtx_};
   auto key = "incarnation/" + owner_key;
   std::string value;

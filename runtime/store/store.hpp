@@ -58,8 +58,19 @@ const char* to_string(table t);
 struct store_options {
   /// Directory of the database. Required.
   std::string path;
-  /// Create the database when missing. Default true.
+  /// Create the database when missing. Default true. Ignored (false) when
+  /// read_only.
   bool create_if_missing = true;
+  /// Open read-only (RocksDB's OpenForReadOnly): nothing under `path` is
+  /// created, written or locked, so it works while a node has the store open
+  /// (it sees what was written up to the open). claim() and
+  /// next_incarnation() fail with errc::not_supported. Default false.
+  bool read_only = false;
+  /// Refuse to open when any WAL record cannot be replayed
+  /// (WALRecoveryMode::kAbsoluteConsistency), instead of RocksDB's default
+  /// point-in-time recovery, which silently drops everything after the first
+  /// bad record. For a system of record. Default false.
+  bool absolute_consistency = false;
   /// fsync the WAL on every write. Default false: the WAL is written but a
   /// machine crash (not a process crash) can lose the last writes.
   bool sync = false;
@@ -78,7 +89,10 @@ class table_writer;
 class store : public std::enable_shared_from_this<store> {
 public:
   /// Opens (or creates) the database with all column families.
-  /// Errors: errc::store_open_failed with RocksDB's reason.
+  /// Errors: errc::store_corrupt when RocksDB reports Corruption (the detail
+  /// names the file when RocksDB's log does), errc::no_store when read_only
+  /// and `path` holds no database, errc::store_open_failed otherwise, each
+  /// with RocksDB's reason.
   static caf::expected<std::shared_ptr<store>> open(store_options opts);
 
   ~store();

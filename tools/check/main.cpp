@@ -1,5 +1,9 @@
 // ordermesh-check: verifies a node's durable state after a run, independently
-// of the node (which must not be running: RocksDB allows one process).
+// of the node. It opens the store read-only (RocksDB's OpenForReadOnly):
+// nothing in the directory is created, written or locked, so it also runs
+// next to a live node (it reports "node running (pid N)" and sees the store
+// as of its open). A directory without a store is an error (exit 3), left
+// untouched.
 //
 //   every order: cum qty <= order qty; a rejected order has a reason
 //   every (strategy, client order id): exactly one order and one idempotency
@@ -14,8 +18,10 @@
 //   with --positions-dir (cluster): positions are read from those nodes'
 //     data directories (the risk nodes) instead of this one
 //
-// Prints figures (JSON with --json) and exits 1 when an invariant fails.
+// Prints figures (JSON with --json) and exits 1 when an invariant fails;
+// 2 usage or the store cannot be read; 3 no store in the directory.
 
+#include "runtime/store/data_dir.hpp"
 #include "runtime/store/store.hpp"
 
 #include <CLI/CLI.hpp>
@@ -41,14 +47,38 @@ int main(int argc, char** argv) {
   std::vector<std::string> positions_dirs;
   app.add_option("--positions-dir", positions_dirs,
                  "cluster: data directories of the risk nodes holding the positions");
-  CLI11_PARSE(app, argc, argv);
-
-  auto db = store::open(store_options{(std::filesystem::path{data_dir} / "db").string(), false});
-  if (!db) {
-    std::cerr << "ordermesh-check: " << describe(db.error()) << "\n";
-    return 2;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Help is not an error; every usage error exits 2 (operations.md).
+    return app.exit(e) == 0 ? 0 : 2;
   }
+
+  auto open_ro = [](const std::string& dir) {
+    store_options o;
+    o.path = (std::filesystem::path{dir} / data_dir_store_dir).string();
+    o.read_only = true;
+    return store::open(std::move(o));
+  };
+  auto open_failed = [](const std::string& dir, const caf::error& e) {
+    if (code_of(e) == errc::no_store) {
+      std::cerr << "ordermesh-check: " << dir << " holds no ordermesh store (" << describe(e)
+                << "); nothing checked, nothing written\n";
+      return 3;
+    }
+    std::cerr << "ordermesh-check: " << describe(e) << "\n";
+    return 2;
+  };
+  // Who holds the directory: only looked at, never taken.
+  auto holder = find_holder(data_dir);
+  auto db = open_ro(data_dir);
+  if (!db)
+    return open_failed(data_dir, db.error());
   nlohmann::json out;
+  out["data_dir"] = data_dir;
+  out["node_running"] = holder.locked;
+  if (holder.locked)
+    out["node_pid"] = holder.pid > 0 ? nlohmann::json(holder.pid) : nlohmann::json(nullptr);
   std::vector<std::string> violations;
   // -- orders
   uint64_t orders = 0, open = 0, overfills = 0, rejected_no_reason = 0;
@@ -130,11 +160,9 @@ int main(int argc, char** argv) {
   if (positions_dirs.empty())
     pos_dbs.push_back(*db);
   for (auto& d : positions_dirs) {
-    auto pdb = store::open(store_options{(std::filesystem::path{d} / "db").string(), false});
-    if (!pdb) {
-      std::cerr << "ordermesh-check: " << describe(pdb.error()) << "\n";
-      return 2;
-    }
+    auto pdb = open_ro(d);
+    if (!pdb)
+      return open_failed(d, pdb.error());
     pos_dbs.push_back(*pdb);
   }
   for (auto& pdb : pos_dbs) {
@@ -207,6 +235,10 @@ int main(int argc, char** argv) {
   if (json) {
     std::cout << out.dump(2) << "\n";
   } else {
+    if (holder.locked)
+      std::cout << "node running ("
+                << (holder.pid > 0 ? "pid " + std::to_string(holder.pid) : std::string{"pid unknown"})
+                << "): figures are as of this check's open\n";
     std::cout << "orders " << orders << " (open " << open << "), fills " << fills << ", positions "
               << positions << ", idempotency records " << idem << "\n";
     for (auto& v : violations)

@@ -15,6 +15,7 @@
 #include "runtime/config/references.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/cluster/placement.hpp"
+#include "runtime/store/data_dir.hpp"
 #include "runtime/store/store.hpp"
 #include "tools/node/signals.hpp"
 
@@ -28,6 +29,7 @@
 #include <limits>
 #include <iostream>
 #include <thread>
+#include <unistd.h>
 
 using namespace om;
 using namespace std::chrono_literals;
@@ -250,7 +252,7 @@ int main(int argc, char** argv) {
   app.add_option("--config,-c", cli.config, "node configuration (TOML)")->capture_default_str();
   app.add_option("--node", cli.node, "cluster files: the [[cluster.node]] id this process runs");
   app.add_option("--data-dir", cli.data_dir, "override [node] data_dir");
-  app.add_flag("--fresh", cli.fresh, "delete the data directory first");
+  app.add_flag("--fresh", cli.fresh, "clear the data directory first (only ordermesh's entries; refused if another node holds it (exit 8) or it is not an ordermesh data dir (exit 9))");
   app.add_flag("--json", cli.json, "print the demo summary as JSON");
   app.add_flag("--no-demo", cli.no_demo, "do not run the demo strategy");
   // Validated like the config keys they override (configuration.md).
@@ -316,15 +318,45 @@ int main(int argc, char** argv) {
   }
   auto refdata = std::make_shared<refdata_service>(*rd);
   namespace fs = std::filesystem;
+  // The data dir (runtime/store/data_dir.hpp): refuse one that is not ours
+  // (9) or that another node holds (8), take its lock for the whole life of
+  // the process, and with --fresh clear only what is ours, under the lock.
+  auto& dir = cfg->node.data_dir;
+  auto claimed = claim_data_dir(dir, cfg->node.id, cli.fresh);
+  if (!claimed) {
+    auto code = code_of(claimed.error());
+    std::cerr << "ordermesh-node: " << describe(claimed.error()) << "\n";
+    lg->critical("node={} event=data_dir_refused data_dir={} fresh={} error={}", cfg->node.id,
+                 log::q(dir), cli.fresh, log::q(describe(claimed.error())));
+    log::shutdown();
+    return code == errc::data_dir_locked ? 8 : code == errc::not_a_data_dir ? 9 : 2;
+  }
+  lg->info("node={} event=data_dir_locked data_dir={} found={} pid={}", cfg->node.id,
+           log::q(dir), to_string(claimed->found), ::getpid());
+  if (claimed->found == data_dir_state::legacy)
+    lg->warn("node={} event=data_dir_adopted data_dir={} reason={}", cfg->node.id, log::q(dir),
+             log::q("a store from before the ORDERMESH marker: marker written"));
+  if (!claimed->marker_node.empty() && claimed->marker_node != cfg->node.id && !cli.fresh)
+    lg->warn("node={} event=data_dir_other_node data_dir={} marker_node={}", cfg->node.id,
+             log::q(dir), claimed->marker_node);
   if (cli.fresh)
-    fs::remove_all(cfg->node.data_dir);
-  std::error_code ec;
-  fs::create_directories(cfg->node.data_dir, ec);
+    lg->info("node={} event=data_dir_cleared data_dir={} removed={} kept={}", cfg->node.id,
+             log::q(dir), claimed->cleared.size(), claimed->kept.size());
+  for (auto& k : claimed->kept)
+    lg->warn("node={} event=data_dir_kept data_dir={} entry={} reason={}", cfg->node.id,
+             log::q(dir), log::q(k), log::q("not ordermesh's: --fresh leaves it"));
   // The node's lifecycle (actors/node/lifecycle.hpp): configure, open,
   // start, ready, and at the end stop in reverse.
-  auto opened = open_node_store((fs::path{cfg->node.data_dir} / "db").string());
+  auto opened = open_node_store((fs::path{dir} / data_dir_store_dir).string());
   if (!opened) {
     std::cerr << "ordermesh-node: " << describe(opened.error()) << "\n";
+    if (code_of(opened.error()) == errc::store_corrupt) {
+      lg->critical("node={} event=store_corrupt data_dir={} error={}", cfg->node.id,
+                   log::q(dir), log::q(describe(opened.error())));
+      log::shutdown();
+      return 10;
+    }
+    log::shutdown();
     return 2;
   }
   auto inc = &opened->incarnation;
