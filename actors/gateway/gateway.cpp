@@ -121,8 +121,7 @@ order_snapshot new_snapshot(gw_ptr self, const submit_order& x, int64_t received
   auto& st = self->state;
   order_snapshot s;
   // Unique across restarts: the node incarnation is part of the sequence.
-  auto seq = ((st.opts.node_incarnation & 0xFFFFF) << 28) | (++st.next_seq & 0xFFFFFFF);
-  s.id = order_id::make(st.opts.cfg.node.number, seq);
+  s.id = order_id::mint(st.opts.cfg.node.number, st.opts.node_incarnation, ++st.next_seq);
   s.clordid = x.clordid;
   s.strategy = x.strategy;
   s.symbol_as_sent = x.symbol;

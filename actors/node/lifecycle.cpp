@@ -7,6 +7,7 @@
 #include "actors/wire/desk_types.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/log/log.hpp"
+#include "runtime/store/data_dir.hpp"
 #include "runtime/store/store.hpp"
 
 #include <caf/all.hpp>
@@ -42,7 +43,8 @@ bool node_publishes(const node_config& cfg) {
   return cfg.cluster.enabled || cfg.network.cluster_port != 0;
 }
 
-caf::expected<opened_store> open_node_store(const std::string& dir) {
+caf::expected<opened_store> open_node_store(const std::string& dir,
+                                            const std::string& watermark_dir) {
   // The node's store is the system of record: a WAL record that cannot be
   // replayed stops the start (errc::store_corrupt) rather than being dropped.
   store_options opts;
@@ -51,9 +53,39 @@ caf::expected<opened_store> open_node_store(const std::string& dir) {
   auto db = store::open(std::move(opts));
   if (!db)
     return std::move(db.error());
-  auto inc = (*db)->next_incarnation("node");
+  // Floors from outside the counter, so that losing the store's newest log
+  // can neither hand out order ids again nor pass unnoticed.
+  uint64_t floor = 0;
+  store_watermark wm;
+  if (!watermark_dir.empty()) {
+    auto w = read_watermark(watermark_dir);
+    if (!w)
+      return std::move(w.error());
+    wm = *w;
+    auto seq = (*db)->latest_sequence();
+    if (seq < wm.sequence)
+      return make_error(errc::store_corrupt,
+                        "store " + dir + " lost writes: its last sequence is " + std::to_string(seq)
+                          + ", but " + std::to_string(wm.sequence)
+                          + " was recorded at the last clean stop in " + watermark_dir + "/"
+                          + data_dir_watermark_file
+                          + " (a write-ahead log was truncated, emptied or removed)");
+    floor = wm.incarnation + 1;
+  }
+  // The highest order id stored was minted by some incarnation: the next
+  // one is above it (ids are big-endian keys, so the last key is the highest).
+  if (auto last = (*db)->last_key(table::orders); last && last->size() == 8) {
+    auto used = order_id{u64_from_key(*last)}.incarnation();
+    floor = std::max(floor, used + 1);
+  }
+  auto inc = (*db)->next_incarnation("node", floor);
   if (!inc)
     return std::move(inc.error());
+  if (!watermark_dir.empty()) {
+    wm.incarnation = *inc;
+    if (auto err = write_watermark(watermark_dir, wm))
+      return err;
+  }
   return opened_store{std::move(*db), *inc};
 }
 

@@ -51,7 +51,13 @@ struct opened_store {
 /// consistency and takes the node's next incarnation. Errors:
 /// store_corrupt (naming the file when known), store_open_failed,
 /// store_read/write_failed, corrupt_record, each naming the path or key.
-caf::expected<opened_store> open_node_store(const std::string& dir);
+/// With `watermark_dir` (the node's data dir), the incarnation is also above
+/// the one recorded in its WATERMARK, and a store whose last sequence is
+/// below the one recorded at the last clean stop is refused (store_corrupt:
+/// it lost writes). Either way it is above the incarnation of the highest
+/// order id stored.
+caf::expected<opened_store> open_node_store(const std::string& dir,
+                                            const std::string& watermark_dir = "");
 
 /// Steps 3-5 for one node in `sys`.
 /// The outcome of a bounded wait: ok, or what was still missing when it

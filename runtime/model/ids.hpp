@@ -62,6 +62,16 @@ struct order_id {
   static order_id make(uint16_t node, uint64_t seq) {
     return order_id{(uint64_t{node} << 48) | (seq & ((uint64_t{1} << 48) - 1))};
   }
+  /// A gateway's ids: the sequence is the node incarnation (low 20 bits)
+  /// over a counter (28 bits), so a new incarnation never reuses an id.
+  static constexpr int counter_bits = 28;
+  static constexpr uint64_t incarnation_mask = 0xFFFFF;
+  static order_id mint(uint16_t node, uint64_t incarnation, uint64_t counter) {
+    return make(node, ((incarnation & incarnation_mask) << counter_bits)
+                        | (counter & ((uint64_t{1} << counter_bits) - 1)));
+  }
+  /// The incarnation (low 20 bits) that minted this id.
+  uint64_t incarnation() const noexcept { return (sequence() >> counter_bits) & incarnation_mask; }
   uint16_t node() const noexcept { return static_cast<uint16_t>(value >> 48); }
   uint64_t sequence() const noexcept { return value & ((uint64_t{1} << 48) - 1); }
 

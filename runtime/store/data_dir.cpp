@@ -62,7 +62,7 @@ caf::expected<data_dir_marker> parse_marker(std::string_view text, const std::st
 
 bool is_ours(std::string_view name) {
   return name == data_dir_marker_file || name == data_dir_lock_file || name == data_dir_store_dir
-         || name == "ORDERMESH.tmp";
+         || name == data_dir_watermark_file || name == "ORDERMESH.tmp" || name == "WATERMARK.tmp";
 }
 
 const char* to_string(data_dir_state s) {
@@ -276,10 +276,12 @@ data_dir_lock::~data_dir_lock() {
 
 namespace {
 
-caf::error write_marker(const std::string& dir, const std::string& node) {
-  auto tmp = (fs::path{dir} / "ORDERMESH.tmp").string();
-  auto path = (fs::path{dir} / data_dir_marker_file).string();
-  auto text = render_marker(data_dir_marker{data_dir_format, node});
+/// Replaces `<dir>/<name>` with `text`: written to <name>.tmp, synced,
+/// renamed over, and the directory synced.
+caf::error write_atomically(const std::string& dir, const std::string& name,
+                            const std::string& text) {
+  auto tmp = (fs::path{dir} / (name + ".tmp")).string();
+  auto path = (fs::path{dir} / name).string();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     return make_error(errc::invalid_argument, tmp + ": " + os_error(errno));
@@ -296,6 +298,11 @@ caf::error write_marker(const std::string& dir, const std::string& node) {
     ::close(dfd);
   }
   return caf::none;
+}
+
+caf::error write_marker(const std::string& dir, const std::string& node) {
+  return write_atomically(dir, data_dir_marker_file,
+                          render_marker(data_dir_marker{data_dir_format, node}));
 }
 
 caf::error refuse_foreign(const std::string& dir, const dir_listing& l, bool fresh) {
@@ -363,6 +370,61 @@ caf::expected<claimed_data_dir> claim_data_dir(const std::string& dir, const std
     if (auto err = write_marker(dir, node))
       return err;
   return out;
+}
+
+std::string render_watermark(const store_watermark& w) {
+  return "ordermesh store watermark\nincarnation=" + std::to_string(w.incarnation)
+         + "\nsequence=" + std::to_string(w.sequence) + "\n";
+}
+
+caf::expected<store_watermark> parse_watermark(std::string_view text, const std::string& where) {
+  store_watermark out;
+  bool inc = false, seq = false;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    auto end = text.find('\n', pos);
+    if (end == std::string_view::npos)
+      end = text.size();
+    auto line = text.substr(pos, end - pos);
+    pos = end + 1;
+    auto eq = line.find('=');
+    if (eq == std::string_view::npos)
+      continue;
+    auto key = line.substr(0, eq);
+    auto value = line.substr(eq + 1);
+    uint64_t v = 0;
+    bool digits = !value.empty() && value.size() <= 19
+                  && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+    for (char c : value)
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    if (key == "incarnation" || key == "sequence") {
+      if (!digits)
+        return make_error(errc::parse_error, where + ": " + std::string{key} + "="
+                                               + std::string{value} + " is not a number");
+      (key == "incarnation" ? out.incarnation : out.sequence) = v;
+      (key == "incarnation" ? inc : seq) = true;
+    }
+  }
+  if (!inc || !seq)
+    return make_error(errc::parse_error, where + ": missing " + (inc ? "sequence=" : "incarnation="));
+  return out;
+}
+
+caf::expected<store_watermark> read_watermark(const std::string& dir) {
+  auto path = (fs::path{dir} / data_dir_watermark_file).string();
+  std::error_code ec;
+  if (!fs::exists(path, ec))
+    return store_watermark{};
+  std::ifstream in{path};
+  if (!in)
+    return make_error(errc::invalid_argument, path + ": cannot read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_watermark(ss.str(), path);
+}
+
+caf::error write_watermark(const std::string& dir, const store_watermark& w) {
+  return write_atomically(dir, data_dir_watermark_file, render_watermark(w));
 }
 
 } // namespace om

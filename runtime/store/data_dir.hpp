@@ -7,6 +7,10 @@
 //   <data_dir>/ordermesh.lock  the node's lock (an open-file-description lock
 //                              held for the node's whole life) and its pid
 //   <data_dir>/db/             the RocksDB (which has its own db/LOCK)
+//   <data_dir>/WATERMARK       floors kept outside the store, so losing the
+//                              store's newest log cannot lower them:
+//                              "incarnation=<last taken>", "sequence=<the
+//                              store's last sequence at the last clean stop>"
 //
 // Nothing here deletes an entry it does not own: clearing removes `db` and
 // the marker, never an unknown file. A directory that is not empty and has
@@ -29,6 +33,7 @@ namespace om {
 constexpr const char* data_dir_marker_file = "ORDERMESH";
 constexpr const char* data_dir_lock_file = "ordermesh.lock";
 constexpr const char* data_dir_store_dir = "db";
+constexpr const char* data_dir_watermark_file = "WATERMARK";
 /// The marker's format this build writes and reads. Default 1.
 constexpr int data_dir_format = 1;
 
@@ -74,7 +79,25 @@ data_dir_state classify(const dir_listing& l);
 /// Names of `entries` that are not ordermesh's.
 std::vector<std::string> foreign_entries(const std::vector<std::string>& entries);
 
+struct store_watermark {
+  uint64_t incarnation = 0; // the last node incarnation taken
+  uint64_t sequence = 0;    // RocksDB's last sequence at the last clean stop
+};
+
+/// "ordermesh store watermark\nincarnation=N\nsequence=S\n".
+std::string render_watermark(const store_watermark& w);
+
+/// Errors: errc::parse_error naming `where` and the key.
+caf::expected<store_watermark> parse_watermark(std::string_view text, const std::string& where);
+
 // -- file system ------------------------------------------------------------------
+
+/// Reads `<dir>/WATERMARK`; a missing file is a zero watermark. Errors:
+/// parse_error, invalid_argument (unreadable), naming the file.
+caf::expected<store_watermark> read_watermark(const std::string& dir);
+
+/// Replaces `<dir>/WATERMARK` atomically (write, fsync, rename, fsync dir).
+caf::error write_watermark(const std::string& dir, const store_watermark& w);
 
 /// Lists `dir` read-only. Errors: errc::invalid_argument naming the path.
 caf::expected<dir_listing> list_data_dir(const std::string& dir);

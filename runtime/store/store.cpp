@@ -204,7 +204,18 @@ namespace {
 void count(std::atomic<uint64_t>& c, uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
 } // namespace
 
-caf::expected<uint64_t> store::next_incarnation(const std::string& owner_key) {
+uint64_t store::latest_sequence() const {
+  return db_->GetLatestSequenceNumber();
+}
+
+caf::error store::sync_wal() {
+  auto st = db_->FlushWAL(true);
+  if (!st.ok())
+    return from_status(errc::store_write_failed, "WAL of " + opts_.path, st);
+  return caf::none;
+}
+
+caf::expected<uint64_t> store::next_incarnation(const std::string& owner_key, uint64_t at_least) {
   if (opts_.read_only)
     return make_error(errc::not_supported, "incarnation " + owner_key + ": store " + opts_.path
                                              + " is open read-only");
@@ -226,10 +237,11 @@ caf::expected<uint64_t> store::next_incarnation(const std::string& owner_key) {
   wo.sync = true;
   count(io_counters().writes);
   count(io_counters().records);
-  st = db_->Put(wo, meta_, key, u64_key(current + 1));
+  auto next = std::max(current + 1, at_least);
+  st = db_->Put(wo, meta_, key, u64_key(next));
   if (!st.ok())
     return from_status(errc::store_write_failed, "meta/" + key, st);
-  return current + 1;
+  return next;
 }
 
 caf::expected<std::string> store::get_raw(table t, std::string_view key) const {

@@ -104,8 +104,17 @@ public:
   caf::expected<table_writer> claim(table t, std::string owner);
 
   /// Durably increments and returns the incarnation counter of `owner_key`
-  /// (first call returns 1). Synced to disk regardless of options.sync.
-  caf::expected<uint64_t> next_incarnation(const std::string& owner_key);
+  /// (first call returns 1), never less than `at_least` (a floor the caller
+  /// knows from outside the counter). Synced to disk regardless of
+  /// options.sync.
+  caf::expected<uint64_t> next_incarnation(const std::string& owner_key, uint64_t at_least = 0);
+
+  /// RocksDB's last sequence number (grows with every write).
+  uint64_t latest_sequence() const;
+
+  /// Flushes and fsyncs the write-ahead log: everything written so far is
+  /// on disk. Errors: store_write_failed.
+  caf::error sync_wal();
 
   /// Raw bytes under `key`. Errors: errc::not_found, errc::store_read_failed.
   caf::expected<std::string> get_raw(table t, std::string_view key) const;

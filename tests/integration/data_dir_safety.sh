@@ -124,4 +124,34 @@ run corrupt --data-dir "$WORK/n1" --orders 10
 [ "$RC" = 10 ] || { tail "$WORK/corrupt.log"; fail "corrupt WAL: rc $RC, want 10"; }
 grep -q "store_corrupt: .*$(basename "$WAL")" "$WORK/corrupt.log" || { cat "$WORK/corrupt.log"; fail "the corruption error does not name $(basename "$WAL")"; }
 echo "ok: corrupt WAL refused (10), naming $(basename "$WAL")"
-echo "data dir safety: 5 passed, 0 failed"
+
+# -- 6. an emptied WAL after a clean stop: lost writes are detected ------------------------
+run clean --data-dir "$WORK/w1" --orders 200 --rate 2000
+[ "$RC" = 0 ] || { tail "$WORK/clean.log"; fail "clean run: rc $RC"; }
+grep -q "event=watermark incarnation=1 sequence=[1-9]" "$WORK/clean.log" || fail "no watermark at the clean stop"
+WAL=$(ls -t "$WORK/w1/db/"*.log | head -1)
+[ "$(stat -c %s "$WAL")" -gt 0 ] || fail "the newest WAL $WAL is already empty"
+: > "$WAL"
+run emptied --data-dir "$WORK/w1" --orders 10
+[ "$RC" = 10 ] || { tail "$WORK/emptied.log"; fail "emptied WAL after a clean stop: rc $RC, want 10"; }
+grep -q "lost writes: its last sequence is" "$WORK/emptied.log" || { tail -3 "$WORK/emptied.log"; fail "no clear lost-writes message"; }
+echo "ok: emptied WAL after a clean stop refused (10)"
+
+# -- 7. an emptied WAL after a crash: the incarnation (and so order ids) never goes back -----
+run crash1 --data-dir "$WORK/w2" --orders 50 --rate 2000
+[ "$RC" = 0 ] || { tail "$WORK/crash1.log"; fail "first run: rc $RC"; }
+"$NODE" --config "$CFG" --data-dir "$WORK/w2" --orders 100000 --rate 500 > /dev/null 2> "$WORK/crash2.log" &
+P=$!
+PIDS+=("$P")
+for _ in $(seq 1 100); do grep -q "event=ready" "$WORK/crash2.log" && break; sleep 0.1; done
+grep -q "event=starting incarnation=2" "$WORK/crash2.log" || fail "second run is not incarnation 2"
+sleep 1
+kill -9 "$P"; wait "$P" 2>/dev/null || true
+WAL=$(ls -t "$WORK/w2/db/"*.log | head -1)
+: > "$WAL" # the newest log, with incarnation 2's counter and orders, is gone
+run crash3 --data-dir "$WORK/w2" --orders 10 --rate 2000
+[ "$RC" = 0 ] || { tail "$WORK/crash3.log"; fail "start after the crash: rc $RC"; }
+INC=$(grep -o "event=starting incarnation=[0-9]*" "$WORK/crash3.log" | grep -o "[0-9]*$")
+[ "$INC" -ge 3 ] || fail "incarnation went back to $INC after the newest WAL was lost: order ids of incarnation 2 would be reused"
+echo "ok: incarnation $INC after losing the newest WAL (2 was taken)"
+echo "data dir safety: 7 passed, 0 failed"

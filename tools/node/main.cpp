@@ -347,7 +347,7 @@ int main(int argc, char** argv) {
              log::q(dir), log::q(k), log::q("not ordermesh's: --fresh leaves it"));
   // The node's lifecycle (actors/node/lifecycle.hpp): configure, open,
   // start, ready, and at the end stop in reverse.
-  auto opened = open_node_store((fs::path{dir} / data_dir_store_dir).string());
+  auto opened = open_node_store((fs::path{dir} / data_dir_store_dir).string(), dir);
   if (!opened) {
     std::cerr << "ordermesh-node: " << describe(opened.error()) << "\n";
     if (code_of(opened.error()) == errc::store_corrupt) {
@@ -549,6 +549,15 @@ int main(int argc, char** argv) {
     // Reverse start order: membership (unpublished), admin, then the tree;
     // the store actor flushes what it holds before it exits.
     rt.stop();
+    // The clean stop's watermark: what the store holds now is on disk, and
+    // a later start that finds less lost writes (exit 10).
+    if (auto err = opened->db->sync_wal())
+      lg->error("node={} event=watermark_skipped error={}", cfg->node.id, log::q(describe(err)));
+    else if (auto werr = write_watermark(dir, store_watermark{*inc, opened->db->latest_sequence()}))
+      lg->error("node={} event=watermark_failed error={}", cfg->node.id, log::q(describe(werr)));
+    else
+      lg->info("node={} event=watermark incarnation={} sequence={}", cfg->node.id, *inc,
+               opened->db->latest_sequence());
     lg->info("node={} event=stopped rc={}", cfg->node.id, rc);
   }
   log::shutdown();

@@ -175,3 +175,38 @@ CAF_TEST(a read-only store reads and refuses writers) {
   CAF_CHECK_EQUAL(code_of(inc.error()), errc::not_supported);
   CAF_CHECK_EQUAL(code_of((*ro)->last_key(table::orders).error()), errc::not_found);
 }
+
+CAF_TEST(the watermark renders parses and refuses bad figures) {
+  store_watermark w{42, 123456789};
+  auto back = parse_watermark(render_watermark(w), "W");
+  CAF_REQUIRE(back);
+  CAF_CHECK_EQUAL(back->incarnation, 42u);
+  CAF_CHECK_EQUAL(back->sequence, 123456789u);
+  auto bad = parse_watermark("incarnation=x\nsequence=1\n", "W");
+  CAF_REQUIRE(!bad);
+  CAF_CHECK_EQUAL(code_of(bad.error()), errc::parse_error);
+  CAF_CHECK(detail_of(bad.error()).find("W: incarnation=x is not a number") != std::string::npos);
+  CAF_CHECK(!parse_watermark("incarnation=3\n", "W"));
+}
+
+CAF_TEST(next incarnation honours a floor from outside the counter) {
+  auto path = std::filesystem::temp_directory_path() / ("om-inc-floor-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(path);
+  {
+    auto db = store::open(store_options{path.string()});
+    CAF_REQUIRE(db);
+    auto next = [&](uint64_t floor) {
+      auto r = (*db)->next_incarnation("node", floor);
+      return r ? *r : uint64_t{0};
+    };
+    CAF_CHECK_EQUAL(next(0), 1u);
+    CAF_CHECK_EQUAL(next(7), 7u); // the floor wins
+    CAF_CHECK_EQUAL(next(3), 8u); // the counter wins
+  }
+  std::filesystem::remove_all(path);
+  // Order ids carry the incarnation that minted them.
+  auto id = order_id::mint(3, 0x12345, 99);
+  CAF_CHECK_EQUAL(id.node(), 3u);
+  CAF_CHECK_EQUAL(id.incarnation(), 0x12345u);
+  CAF_CHECK_EQUAL(id.sequence() & 0xFFFFFFF, 99u);
+}
