@@ -141,9 +141,9 @@ caf::expected<std::shared_ptr<store>> store::open(store_options opts) {
   rocksdb::DB* db = nullptr;
   auto status = ro ? rocksdb::DB::OpenForReadOnly(db_opts, path, cfs, &handles, &db)
                    : rocksdb::DB::Open(db_opts, path, cfs, &handles, &db);
-  if (status.IsCorruption()) {
+  auto corrupt = [&](const rocksdb::Status& s) {
     // Name the file: RocksDB's status, else the line its log wrote about it.
-    auto texts = std::vector<std::string>{status.ToString()};
+    auto texts = std::vector<std::string>{s.ToString()};
     for (auto& l : capture->lines())
       texts.push_back(l);
     auto file = named_file(texts);
@@ -153,11 +153,27 @@ caf::expected<std::shared_ptr<store>> store::open(store_options opts) {
                       "store " + path + " is corrupt"
                         + (file.empty() ? std::string{" (file not named; see " + path + "/LOG)"}
                                         : " in " + file)
-                        + ": " + status.ToString());
-  }
+                        + ": " + s.ToString());
+  };
+  if (status.IsCorruption())
+    return corrupt(status);
   if (!status.ok())
     return from_status(errc::store_open_failed, (ro ? "open read-only " : "open ") + path,
                        status);
+  // A system of record (and its inspector) reads every table file once at
+  // open: a damaged one is named now, not found a minute later by retries
+  // of whatever first reads it. Costs one sequential read of the store.
+  if (st->opts_.absolute_consistency || ro) {
+    auto v = db->VerifyChecksum();
+    if (!v.ok()) {
+      for (auto h : handles)
+        db->DestroyColumnFamilyHandle(h);
+      delete db;
+      if (v.IsCorruption())
+        return corrupt(v);
+      return from_status(errc::store_open_failed, "verify " + path, v);
+    }
+  }
   st->db_ = db;
   st->meta_ = handles[table_count];
   st->default_ = handles[table_count + 1];

@@ -154,4 +154,31 @@ run crash3 --data-dir "$WORK/w2" --orders 10 --rate 2000
 INC=$(grep -o "event=starting incarnation=[0-9]*" "$WORK/crash3.log" | grep -o "[0-9]*$")
 [ "$INC" -ge 3 ] || fail "incarnation went back to $INC after the newest WAL was lost: order ids of incarnation 2 would be reused"
 echo "ok: incarnation $INC after losing the newest WAL (2 was taken)"
-echo "data dir safety: 7 passed, 0 failed"
+
+# -- 8. a truncated WAL: refused, never a smaller store that "holds" ---------------------
+run trunc1 --data-dir "$WORK/w3" --orders 300 --rate 3000
+[ "$RC" = 0 ] || { tail "$WORK/trunc1.log"; fail "run before truncation: rc $RC"; }
+WAL=$(ls -t "$WORK/w3/db/"*.log | head -1)
+truncate -s $(( $(stat -c %s "$WAL") / 2 )) "$WAL"
+run trunc2 --data-dir "$WORK/w3" --orders 10
+[ "$RC" = 10 ] || { tail "$WORK/trunc2.log"; fail "truncated WAL: rc $RC, want 10"; }
+grep -q "store_corrupt" "$WORK/trunc2.log" || fail "truncated WAL: no store_corrupt message"
+echo "ok: truncated WAL refused (10): $(grep -o 'store_corrupt: [^"]*' "$WORK/trunc2.log" | head -1 | cut -c1-120)"
+
+# -- 9. a corrupt table file: named at start-up, by the node and by the checker ------------
+run sst1 --data-dir "$WORK/w4" --orders 300 --rate 3000
+run sst2 --data-dir "$WORK/w4" --orders 10 --rate 3000 # its open flushes the first run's WAL into tables
+[ "$RC" = 0 ] || { tail "$WORK/sst2.log"; fail "second run: rc $RC"; }
+SST=$(ls -S "$WORK/w4/db/"*.sst | head -1)
+[ -n "$SST" ] || fail "no table file in $WORK/w4/db"
+printf 'GARBAGE-GARBAGE-GARBAGE-GARBAGE' | dd of="$SST" bs=1 seek=$(( $(stat -c %s "$SST") / 3 )) conv=notrunc 2>/dev/null
+run sst3 --data-dir "$WORK/w4" --orders 10
+[ "$RC" = 10 ] || { tail "$WORK/sst3.log"; fail "corrupt table file: rc $RC, want 10"; }
+grep -q "store_corrupt: .*$(basename "$SST")" "$WORK/sst3.log" || { tail -3 "$WORK/sst3.log"; fail "the error does not name $(basename "$SST")"; }
+set +e
+"$CHECK" --data-dir "$WORK/w4" > "$WORK/check_sst.out" 2>&1
+RC=$?
+set -e
+[ "$RC" != 0 ] && grep -q "$(basename "$SST")" "$WORK/check_sst.out" || { cat "$WORK/check_sst.out"; fail "check on a corrupt table file: rc $RC"; }
+echo "ok: corrupt table file $(basename "$SST") named by the node (10) and the checker ($RC)"
+echo "data dir safety: 9 passed, 0 failed"
