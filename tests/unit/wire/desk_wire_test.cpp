@@ -3,6 +3,7 @@
 
 #include "actors/wire/desk_types.hpp"
 #include "runtime/wire/registry.hpp"
+#include "populate.hpp"
 #include "round_trip.hpp"
 
 #include <caf/all.hpp>
@@ -185,6 +186,41 @@ CAF_TEST(populated admin answers round trip) {
   CAF_CHECK(check(set_control{h}, "set_control"));
   CAF_CHECK(check(kill_switch{strategy_id{"momo"}, false, "alice", "fixed"}, "kill_switch"));
   CAF_CHECK(check(kill_switch_result{4, 8, "not durable"}, "kill_switch_result"));
+}
+
+CAF_TEST(every wire type round trips populated and has all its members on the wire) {
+  size_t checked = 0, skipped = 0;
+  auto sample = sys->spawn([]() -> caf::behavior { return {[](int) {}}; });
+  test::sample_actor() = sample;
+  auto one = [&](auto tag, const char* name) {
+    using T = typename decltype(tag)::type_t;
+    if constexpr (test::has_fields<T>::value) {
+      if (!test::layout_matches<T>())
+        CAF_ERROR(name << ": sizeof is " << sizeof(T) << " but its OM_FIELDS lay out in "
+                       << test::fields_size<T>() << " bytes: a member is missing from OM_FIELDS");
+      T x{};
+      test::populate(x);
+      if (!std::is_empty_v<T> && !test::populated_differs(x))
+        CAF_ERROR(name << ": populating changed nothing");
+      checked += check(x, name) ? 1 : 0;
+    } else {
+      ++skipped; // ids and fixed-point with their own inspect: wire_test covers them
+      checked += check(T{}, name) ? 1 : 0;
+    }
+  };
+#define OM_ONE(type, name) one(test::type_tag<type>{}, name);
+  OM_WIRE_TYPES(OM_ONE)
+  OM_DESK_WIRE_TYPES(OM_ONE)
+#undef OM_ONE
+  size_t n = 0;
+#define OM_COUNT(type, name) ++n;
+  OM_WIRE_TYPES(OM_COUNT)
+  OM_DESK_WIRE_TYPES(OM_COUNT)
+#undef OM_COUNT
+  CAF_CHECK_EQUAL(checked, n);
+  CAF_MESSAGE(checked << " types round-tripped, " << (checked - skipped) << " populated field by field");
+  test::sample_actor() = nullptr;
+  caf::anon_send_exit(sample, caf::exit_reason::user_shutdown);
 }
 
 CAF_TEST(desk and runtime wire names are unique) {
