@@ -484,6 +484,8 @@ int main(int argc, char** argv) {
         std::cerr << "ordermesh-node: " << node_signals::name(node_signals::requested())
                   << " during the demo; stopping\n";
       } else if (!got) {
+        lg->critical("node={} event=demo_timeout waited_s=600 detail={}", cfg->node.id,
+                     log::q("no demo result: the strategy neither finished nor gave up"));
         std::cerr << "ordermesh-node: the demo did not finish in 600 s\n";
         rc = 4;
       } else if (cli.json) {
