@@ -152,29 +152,39 @@ public:
     auto i = breakers_.find(scope);
     if (i == breakers_.end())
       i = breakers_.emplace(scope, circuit_breaker{ratio_, window_s_, min_samples_}).first;
-    return i->second.record(now_s, error);
+    bool tripped = i->second.record(now_s, error);
+    open_ += tripped ? 1 : 0;
+    return tripped;
+  }
+
+  /// "instrument:<id>", built in a buffer the board reuses (no allocation
+  /// per order once warm); valid until the next call.
+  const std::string& instrument_scope(const std::string& id) {
+    scratch_.assign("instrument:");
+    scratch_ += id;
+    return scratch_;
   }
 
   /// Re-evaluates the open breakers; returns the scopes that closed.
   std::vector<std::string> poll(int64_t now_s) {
     std::vector<std::string> closed;
+    if (open_ == 0)
+      return closed;
     for (auto& [scope, b] : breakers_)
       if (b.open() && b.poll(now_s))
         closed.push_back(scope);
+    open_ -= closed.size();
     return closed;
   }
 
   bool open(const std::string& scope) const {
+    if (open_ == 0)
+      return false;
     auto i = breakers_.find(scope);
     return i != breakers_.end() && i->second.open();
   }
 
-  bool any_open() const {
-    for (auto& [_, b] : breakers_)
-      if (b.open())
-        return true;
-    return false;
-  }
+  bool any_open() const { return open_ > 0; }
 
   uint64_t trips() const {
     uint64_t n = 0;
@@ -202,6 +212,8 @@ private:
   int64_t window_s_;
   uint64_t min_samples_;
   std::map<std::string, circuit_breaker> breakers_;
+  size_t open_ = 0; // breakers open now: the common case (none) costs nothing
+  std::string scratch_;
 };
 
 } // namespace om

@@ -167,20 +167,25 @@ void record_in(gw_ptr self, const std::string& scope, bool error) {
 /// instrument and of the node's store. Only downstream errors count as
 /// errors (circuit_breaker.hpp).
 void record_outcome(gw_ptr self, reject_code code, const instrument_id& inst) {
-  auto scope = circuit_breaker::scope_of(code, inst.value);
+  auto& b = self->state.breakers;
+  if (!b)
+    return;
+  bool store_error = code == reject_code::persistence_failed;
   if (!inst.empty())
-    record_in(self, "instrument:" + inst.value, !scope.empty() && scope != "store");
-  record_in(self, "store", scope == "store");
+    record_in(self, b->instrument_scope(inst.value),
+              circuit_breaker::is_downstream_error(code) && !store_error);
+  static const std::string store_scope{"store"};
+  record_in(self, store_scope, store_error);
 }
 
 /// The open breaker that holds new orders of `inst`, or "".
 std::string holding_scope(gw_ptr self, const instrument_id& inst) {
   auto& b = self->state.breakers;
-  if (!b)
+  if (!b || !b->any_open())
     return {};
   if (b->open("store"))
     return "store";
-  auto scope = "instrument:" + inst.value;
+  auto& scope = b->instrument_scope(inst.value);
   return b->open(scope) ? scope : std::string{};
 }
 

@@ -15,14 +15,12 @@ namespace fs = std::filesystem;
 
 // -- pure -----------------------------------------------------------------------
 
-std::string render_marker(const data_dir_marker& m) {
-  return "ordermesh data directory\nformat=" + std::to_string(m.format) + "\nnode=" + m.node
-         + "\n";
-}
+namespace {
 
-caf::expected<data_dir_marker> parse_marker(std::string_view text, const std::string& where) {
-  data_dir_marker out;
-  bool have_format = false;
+/// Calls `f(key, value)` for every "key=value" line of `text` (other lines:
+/// titles, blanks, are skipped); stops at the first error `f` returns.
+template <class F>
+caf::error for_each_setting(std::string_view text, F f) {
   size_t pos = 0;
   while (pos <= text.size()) {
     auto end = text.find('\n', pos);
@@ -32,23 +30,49 @@ caf::expected<data_dir_marker> parse_marker(std::string_view text, const std::st
     pos = end + 1;
     auto eq = line.find('=');
     if (eq == std::string_view::npos)
-      continue; // the title line, blank lines
-    auto key = line.substr(0, eq);
-    auto value = line.substr(eq + 1);
+      continue;
+    if (auto err = f(line.substr(0, eq), line.substr(eq + 1)))
+      return err;
+  }
+  return caf::none;
+}
+
+/// `value` as a decimal of at most `max_digits` digits, or nothing.
+std::optional<uint64_t> decimal(std::string_view value, size_t max_digits) {
+  if (value.empty() || value.size() > max_digits
+      || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  uint64_t v = 0;
+  for (char c : value)
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  return v;
+}
+
+} // namespace
+
+std::string render_marker(const data_dir_marker& m) {
+  return "ordermesh data directory\nformat=" + std::to_string(m.format) + "\nnode=" + m.node
+         + "\n";
+}
+
+caf::expected<data_dir_marker> parse_marker(std::string_view text, const std::string& where) {
+  data_dir_marker out;
+  bool have_format = false;
+  auto err = for_each_setting(text, [&](std::string_view key, std::string_view value) {
     if (key == "format") {
-      int f = 0;
-      if (value.empty() || value.size() > 6
-          || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      auto f = decimal(value, 6);
+      if (!f)
         return make_error(errc::parse_error,
                           where + ": format=" + std::string{value} + " is not a number");
-      for (char c : value)
-        f = f * 10 + (c - '0');
-      out.format = f;
+      out.format = static_cast<int>(*f);
       have_format = true;
     } else if (key == "node") {
       out.node = std::string{value};
     }
-  }
+    return caf::error{};
+  });
+  if (err)
+    return err;
   if (!have_format)
     return make_error(errc::parse_error, where + ": no format= line");
   if (out.format < 1)
@@ -380,31 +404,19 @@ std::string render_watermark(const store_watermark& w) {
 caf::expected<store_watermark> parse_watermark(std::string_view text, const std::string& where) {
   store_watermark out;
   bool inc = false, seq = false;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find('\n', pos);
-    if (end == std::string_view::npos)
-      end = text.size();
-    auto line = text.substr(pos, end - pos);
-    pos = end + 1;
-    auto eq = line.find('=');
-    if (eq == std::string_view::npos)
-      continue;
-    auto key = line.substr(0, eq);
-    auto value = line.substr(eq + 1);
-    uint64_t v = 0;
-    bool digits = !value.empty() && value.size() <= 19
-                  && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
-    for (char c : value)
-      v = v * 10 + static_cast<uint64_t>(c - '0');
-    if (key == "incarnation" || key == "sequence") {
-      if (!digits)
-        return make_error(errc::parse_error, where + ": " + std::string{key} + "="
-                                               + std::string{value} + " is not a number");
-      (key == "incarnation" ? out.incarnation : out.sequence) = v;
-      (key == "incarnation" ? inc : seq) = true;
-    }
-  }
+  auto err = for_each_setting(text, [&](std::string_view key, std::string_view value) {
+    if (key != "incarnation" && key != "sequence")
+      return caf::error{};
+    auto v = decimal(value, 19);
+    if (!v)
+      return make_error(errc::parse_error, where + ": " + std::string{key} + "="
+                                             + std::string{value} + " is not a number");
+    (key == "incarnation" ? out.incarnation : out.sequence) = *v;
+    (key == "incarnation" ? inc : seq) = true;
+    return caf::error{};
+  });
+  if (err)
+    return err;
   if (!inc || !seq)
     return make_error(errc::parse_error, where + ": missing " + (inc ? "sequence=" : "incarnation="));
   return out;

@@ -15,18 +15,8 @@
 NODE=$1 OMCTL=$2 CHECK=$3 SRC=$4
 . "$SRC/tests/integration/lib.sh"
 cd "$SRC"
-read -r P1 P2 P3 < <(python3 - <<'PY'
-import socket
-ss=[socket.socket() for _ in range(3)]
-for s in ss: s.bind(("127.0.0.1",0))
-print(*[s.getsockname()[1] for s in ss])
-PY
-)
 CFG="$WORK/cluster.toml"
-sed -e "s/port = 7101/port = $P1/" -e "s/port = 7102/port = $P2/" -e "s/port = 7103/port = $P3/" \
-    -e "s|^data_dir = .*|data_dir = \"$WORK/data\"|" \
-    -e "s/^orders = 2000/orders = 5000/" -e "s/^rate = 500/rate = 400/" \
-    config/cluster-3node/cluster.toml > "$CFG"
+cluster_config "$CFG" -e "s/^orders = 2000/orders = 5000/" -e "s/^rate = 500/rate = 400/"
 declare -A PID
 start() { # start NODE LOGNAME: background, log in $WORK/LOGNAME.log
   local n=$1 l=$2

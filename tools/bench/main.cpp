@@ -650,7 +650,6 @@ int main(int argc, char** argv) {
     if (open_orders > 0) {
       bool ok = measure_open_orders(sys, self, gw, insts, open_orders, window ? window : 1000, out);
       node.stop();
-      fs::remove_all(data_dir);
       print_open_orders(out, json);
       return ok ? 0 : 3;
     }
@@ -675,7 +674,6 @@ int main(int argc, char** argv) {
       std::cerr << "ordermesh-bench: the driver did not report in 900 s\n";
       node.stop();
       stop_peer();
-      fs::remove_all(data_dir);
       return 3;
     }
     auto secs = static_cast<double>(res.end_ns - res.start_ns) / 1e9;
@@ -807,7 +805,6 @@ int main(int argc, char** argv) {
     }
   }
   log::shutdown();
-  fs::remove_all(data_dir);
   if (json) {
     std::cout << out.dump() << "\n";
     return 0;

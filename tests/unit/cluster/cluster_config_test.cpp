@@ -15,16 +15,7 @@ namespace {
 
 std::string cluster_file() { return std::string{OM_SOURCE_DIR} + "/config/cluster-3node/cluster.toml"; }
 
-const char* base = R"(
-[risk.default]
-max_order_qty = "100"
-max_order_notional = "1000"
-max_gross_position = "1000"
-max_net_position = "500"
-daily_loss_limit = "100"
-max_orders_per_second = 10
-price_collar_bps = "50"
-)";
+const std::string& base = om::test::default_limits;
 
 const char* nodes = R"(
 [cluster]

@@ -16,18 +16,7 @@ namespace {
 
 std::string sample() { return std::string{OM_SOURCE_DIR} + "/config/single-node.toml"; }
 
-const char* minimal = R"(
-[node]
-id = "t1"
-[risk.default]
-max_order_qty = "100"
-max_order_notional = "1000"
-max_gross_position = "1000"
-max_net_position = "500"
-daily_loss_limit = "100"
-max_orders_per_second = 10
-price_collar_bps = "50"
-)";
+const std::string& minimal = om::test::minimal_node;
 
 } // namespace
 

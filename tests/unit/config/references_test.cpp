@@ -12,18 +12,7 @@ using om::test::tmp_file;
 
 namespace {
 
-const char* minimal = R"(
-[node]
-id = "t1"
-[risk.default]
-max_order_qty = "100"
-max_order_notional = "1000"
-max_gross_position = "1000"
-max_net_position = "500"
-daily_loss_limit = "100"
-max_orders_per_second = 10
-price_collar_bps = "50"
-[[venue]]
+const std::string minimal = om::test::minimal_node + R"([[venue]]
 id = "XSIM"
 kind = "simulated"
 )";

@@ -13,6 +13,21 @@
 
 namespace om::test {
 
+/// The smallest complete [risk.default] (every key is required there).
+inline const std::string default_limits = R"(
+[risk.default]
+max_order_qty = "100"
+max_order_notional = "1000"
+max_gross_position = "1000"
+max_net_position = "500"
+daily_loss_limit = "100"
+max_orders_per_second = 10
+price_collar_bps = "50"
+)";
+
+/// A minimal valid node file: a node id and the default limits.
+inline const std::string minimal_node = "\n[node]\nid = \"t1\"" + default_limits;
+
 struct tmp_file {
   std::string path;
   explicit tmp_file(const std::string& text) {
