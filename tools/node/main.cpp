@@ -392,8 +392,10 @@ int main(int argc, char** argv) {
       } else {
         lg->critical("node={} event=not_ready waited_s={} detail={}", cfg->node.id,
                      cfg->node.ready_timeout.count(), log::q(ready.why));
-        std::cerr << "ordermesh-node: the node did not become ready in "
-                  << cfg->node.ready_timeout.count() << " s: " << ready.why << "\n";
+        // One write: the async log shares stderr and must not split the line.
+        std::cerr << ("ordermesh-node: the node did not become ready in "
+                      + std::to_string(cfg->node.ready_timeout.count()) + " s: " + ready.why
+                      + "\n");
         rc = 3;
       }
     } else {
@@ -424,10 +426,10 @@ int main(int argc, char** argv) {
         lg->critical("node={} event=cluster_not_ready waited_s={} gateway={} detail={}",
                      cfg->node.id, limit.count(), gw_key.empty() ? cfg->node.id : gw_key,
                      log::q(up.why));
-        std::cerr << "ordermesh-node: the cluster did not come up in " << limit.count()
-                  << " s (gateway "
-                  << (gw_key.empty() ? cfg->node.id : gw_key) << ", " << risk_count
-                  << " risk shards): " << up.why << "\n";
+        std::cerr << ("ordermesh-node: the cluster did not come up in "
+                      + std::to_string(limit.count()) + " s (gateway "
+                      + (gw_key.empty() ? cfg->node.id : gw_key) + ", "
+                      + std::to_string(risk_count) + " risk shards): " + up.why + "\n");
         rc = 3;
         run_demo = false;
       }
