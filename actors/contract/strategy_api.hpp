@@ -2,7 +2,11 @@
 // The strategy author's API: the contract that gateway, order and risk
 // actors all depend on (actors/contract depends on runtime/ only).
 // A strategy is an actor that sends these commands
-// to its node's gateway and receives order_event messages at `reply_to`.
+// to its node's gateway and receives order_event and order_events messages
+// at `reply_to`: an answer to one command comes as one order_event; events
+// that became durable in one store commit come as one order_events batch
+// (one per strategy per commit, so the batch grows with the orders in
+// flight). Handle both.
 //
 //   submit_order  -> accepted | rejected | duplicate, then acknowledged,
 //                    partially_filled / filled, canceled, expired, ...
@@ -24,6 +28,7 @@
 #include <caf/actor.hpp>
 
 #include <string>
+#include <vector>
 
 namespace om {
 
@@ -100,6 +105,14 @@ struct order_event {
   OM_FIELDS("om.order_event", order_event, kind, id, clordid, strategy, instrument, status,
             order_qty, limit_px, cum_qty, leaves_qty, avg_px, last_qty, last_px, late,
             flagged_for_review, stage, code, message, ts_ns)
+};
+
+/// Events of one or more orders that became durable in the same store
+/// commit, in the order they were written (each order's in its own order).
+struct order_events {
+  std::vector<order_event> events;
+
+  OM_FIELDS("om.order_events", order_events, events)
 };
 
 /// Builds an order_event from an order's snapshot (ids, status, quantities,

@@ -13,8 +13,8 @@
 
 #include <caf/all.hpp>
 
-#include <deque>
 #include <stdexcept>
+#include <variant>
 
 namespace om {
 
@@ -26,17 +26,12 @@ constexpr auto store_timeout = 10s;
 constexpr auto peer_timeout = 5s;
 
 struct leg_rt {
-  caf::actor venue;
+  venue_actor venue;
   caf::actor_addr lost; // a venue handle known dead: never rebind to it
   int64_t sent_ns = 0;
   bool cancel_sent = false;
 };
 
-struct pending_emit {
-  uint64_t seq;
-  order_event ev;
-  caf::actor to;
-};
 
 struct order_actor_state {
   static inline const char* name = "om.order";
@@ -44,15 +39,13 @@ struct order_actor_state {
   order_snapshot snap;
   fence f;
   std::vector<leg_rt> legs;
-  std::deque<pending_emit> to_emit;
-  std::deque<std::pair<uint64_t, std::function<void()>>> after_durable;
+  // What runs once the write with that sequence is durable (its events and
+  // post-trade's share are published by the store itself).
+  std::vector<std::pair<uint64_t, std::function<void()>>> after_durable;
   uint64_t persisting = 0;
   std::vector<fill_record> pending_fills; // journaled with the next write
-  // Durable fills and ack samples not yet told to post-trade: they travel
-  // with order_finished when the order ends, or after a write that leaves
-  // it working.
-  std::vector<fill_record> pt_fills;
-  std::vector<venue_ack_sample> pt_acks;
+  std::vector<venue_ack_sample> pending_acks; // to post-trade with the next write
+  bool finish_published = false; // a write carried the final snapshot to post-trade
   // State changes staged for the next write (an ack waits one mailbox turn
   // for the fill that usually follows it).
   std::vector<order_event> staged;
@@ -71,7 +64,7 @@ struct order_actor_state {
   bool risk_resolving = false;
   bool relay_bound = false;
   price last_fill_px; // of the last fill not yet reported to risk
-  std::vector<caf::message> risk_queue;
+  std::vector<std::variant<risk_fill, risk_release, risk_amend_request>> risk_queue;
   std::shared_ptr<spdlog::logger> log = log::get("order");
 };
 
@@ -109,10 +102,11 @@ void resume(order_ptr self, loaded_order& l);
 
 void flush_risk_queue(order_ptr self) {
   auto& st = self->state;
-  for (auto& m : st.risk_queue)
-    if (st.args.risk)
-      caf::actor_cast<caf::abstract_actor*>(st.args.risk)
-        ->enqueue(caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, m), nullptr);
+  if (st.args.risk)
+    for (auto& m : st.risk_queue)
+      // One-way (an amend's verdict, if any, goes nowhere: the order has
+      // already moved on).
+      std::visit([&](auto& x) { caf::anon_send(st.args.risk, std::move(x)); }, m);
   st.risk_queue.clear();
 }
 
@@ -124,7 +118,7 @@ void flush_risk_queue(order_ptr self) {
 template <class T>
 void to_risk(order_ptr self, T msg) {
   auto& st = self->state;
-  st.risk_queue.push_back(caf::make_message(std::move(msg)));
+  st.risk_queue.emplace_back(std::move(msg));
   if (st.risk_resolving)
     return;
   auto now = directory_epoch();
@@ -160,15 +154,15 @@ void to_risk(order_ptr self, T msg) {
 
 /// The reply_to for venue `v`: the node's relay for a venue on another node
 /// (bound to this order on first use), this actor for a local one.
-caf::actor reply_to_for(order_ptr self, const caf::actor& v) {
+venue_report_sink reply_to_for(order_ptr self, const venue_actor& v) {
   auto& st = self->state;
   if (!st.args.venue_relay || !v || v.node() == self->node())
-    return caf::actor_cast<caf::actor>(self);
+    return venue_report_sink{self};
   if (!st.relay_bound) {
     st.relay_bound = true;
-    caf::anon_send(st.args.venue_relay, relay_bind{st.snap.id, caf::actor_cast<caf::actor>(self)});
+    caf::anon_send(st.args.venue_relay, relay_bind{st.snap.id, venue_report_sink{self}});
   }
-  return caf::actor_cast<caf::actor>(st.args.venue_relay);
+  return st.args.venue_relay;
 }
 
 /// Tells risk what this order has traded so far (idempotent there).
@@ -179,56 +173,48 @@ void sync_risk(order_ptr self, price last_px) {
                             st.snap.state.cum_qty, order_value(st.snap.state), last_px});
 }
 
-void tell_post_trade(order_ptr self) {
-  auto& st = self->state;
-  if (!st.args.post_trade) {
-    st.pt_fills.clear();
-    st.pt_acks.clear();
-    return;
-  }
-  for (auto& a : st.pt_acks)
-    caf::anon_send(st.args.post_trade, a);
-  for (auto& f : st.pt_fills)
-    caf::anon_send(st.args.post_trade, f);
-  st.pt_acks.clear();
-  st.pt_fills.clear();
-}
-
 bool finishing(const order_actor_state& st) {
   return is_terminal(st.snap.state.status) && all_legs_done(st.snap);
 }
 
-/// Writes the snapshot (and the fills it adds, atomically); events go out,
-/// fills reach risk and post-trade, and `then` runs once it is durable.
+/// Writes the snapshot (and the fills it adds, atomically); once it is
+/// durable the store publishes the events to the strategy and the fills to
+/// post-trade, batched with the rest of its commit, and `then` runs here.
 /// Changes staged by persist_soon() go with it.
 void persist(order_ptr self, std::vector<order_event> evs, std::function<void()> then = {}) {
   auto& st = self->state;
   auto seq = ++st.f.sequence;
   st.staged_change = false;
-  for (auto& e : st.staged)
-    st.to_emit.push_back(pending_emit{seq, std::move(e), st.args.strategy});
+  persist_order req;
+  req.events = std::move(st.staged);
   st.staged.clear();
-  for (auto& e : evs)
-    st.to_emit.push_back(pending_emit{seq, std::move(e), st.args.strategy});
-  auto fills = std::move(st.pending_fills);
+  req.events.insert(req.events.end(), std::make_move_iterator(evs.begin()),
+                    std::make_move_iterator(evs.end()));
+  req.notify = st.args.strategy;
+  req.fills = std::move(st.pending_fills);
   st.pending_fills.clear();
-  if (!fills.empty())
-    st.after_durable.emplace_back(seq, [self, fills] {
+  if (!req.fills.empty())
+    st.after_durable.emplace_back(seq, [self, px = req.fills.back().px] {
       auto& st = self->state;
-      // A finished order's last fill travels with its release, and its
-      // fills with order_finished.
-      st.pt_fills.insert(st.pt_fills.end(), fills.begin(), fills.end());
+      // A finished order's last fill travels with its release.
       if (!finishing(st))
-        sync_risk(self, fills.back().px);
+        sync_risk(self, px);
       else
-        st.last_fill_px = fills.back().px;
+        st.last_fill_px = px;
     });
   if (then)
     st.after_durable.emplace_back(seq, std::move(then));
-  persist_order req;
   req.fence = st.f;
   req.snap = st.snap;
-  req.fills = std::move(fills);
+  if (st.args.post_trade) {
+    req.post_trade = st.args.post_trade;
+    req.acks = std::move(st.pending_acks);
+    st.pending_acks.clear();
+    if (!st.finish_published && finishing(st)) {
+      st.finish_published = true;
+      req.finished = true;
+    }
+  }
   if (st.first_write) {
     // The id was minted for this order: nothing is stored under it, and its
     // idempotency record lands in the same batch.
@@ -243,19 +229,18 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
       [self](fence done) {
         auto& st = self->state;
         --st.persisting;
-        while (!st.to_emit.empty() && st.to_emit.front().seq <= done.sequence) {
-          auto p = std::move(st.to_emit.front());
-          st.to_emit.pop_front();
-          if (p.to)
-            caf::anon_send(p.to, std::move(p.ev));
-        }
-        while (!st.after_durable.empty() && st.after_durable.front().first <= done.sequence) {
-          auto f = std::move(st.after_durable.front().second);
-          st.after_durable.pop_front();
+        // A `then` may persist again (appending): take the due ones first.
+        size_t due = 0;
+        while (due < st.after_durable.size() && st.after_durable[due].first <= done.sequence)
+          ++due;
+        std::vector<std::function<void()>> run;
+        run.reserve(due);
+        for (size_t i = 0; i < due; ++i)
+          run.push_back(std::move(st.after_durable[i].second));
+        st.after_durable.erase(st.after_durable.begin(),
+                               st.after_durable.begin() + static_cast<std::ptrdiff_t>(due));
+        for (auto& f : run)
           f();
-        }
-        if (!finishing(st) && (!st.pt_fills.empty() || !st.pt_acks.empty()))
-          tell_post_trade(self);
         maybe_finish(self);
       },
       [self, seq](caf::error& err) {
@@ -263,9 +248,9 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
         if (seq == 1 && st.f.incarnation == st.args.node_incarnation << 32
             && code_of(err) == errc::stale_write) {
           // A restart: an earlier incarnation of this order already wrote.
-          st.to_emit.clear();
           st.after_durable.clear();
           st.persisting = 0;
+          st.finish_published = false;
           self->request(st.args.store, store_timeout,
                         load_order_atom::value, st.snap.id)
             .then([self](loaded_order& l) { resume(self, l); },
@@ -314,9 +299,10 @@ void maybe_finish(order_ptr self) {
                                order_value(s.state), st.last_fill_px};
   }
   to_risk(self, std::move(rel));
-  if (st.args.post_trade)
-    caf::anon_send(st.args.post_trade,
-                   order_finished{s, std::move(st.pt_fills), std::move(st.pt_acks)});
+  // Normally the final write carried the snapshot to post-trade; an order
+  // that ended without one (recovered already terminal) reports here.
+  if (st.args.post_trade && !st.finish_published)
+    caf::anon_send(st.args.post_trade, order_finished{s, {}, std::move(st.pending_acks)});
   if (st.args.gateway)
     caf::anon_send(st.args.gateway,
                    order_ended{s.id, s.strategy, s.clordid, s.state.status, st.final_code, s.instrument});
@@ -349,7 +335,7 @@ void send_legs(order_ptr self) {
     if (!leg.venue || leg_done(s.children[i]))
       continue;
     leg.sent_ns = wall_ns();
-    caf::anon_send(caf::actor_cast<venue_actor>(leg.venue),
+    caf::anon_send(leg.venue,
                venue_new_order{s.id, i, s.instrument, s.state.side, s.state.type, s.state.tif,
                                s.children[i].qty, s.state.limit_px,
                                reply_to_for(self, leg.venue), leg.sent_ns});
@@ -364,7 +350,7 @@ void cancel_live_legs(order_ptr self) {
     if (leg_done(st.snap.children[i]) || leg.cancel_sent || !leg.venue)
       continue;
     leg.cancel_sent = true;
-    caf::anon_send(caf::actor_cast<venue_actor>(leg.venue), venue_cancel_order{st.snap.id, i});
+    caf::anon_send(leg.venue, venue_cancel_order{st.snap.id, i});
   }
 }
 
@@ -455,7 +441,7 @@ void on_report(order_ptr self, const venue_report& r) {
         c.status = ord_status::new_order;
       auto& leg = st.legs[r.leg];
       if (leg.sent_ns > 0)
-        st.pt_acks.push_back(venue_ack_sample{c.venue, wall_ns() - leg.sent_ns});
+        st.pending_acks.push_back(venue_ack_sample{c.venue, wall_ns() - leg.sent_ns});
       stamp(self, stage::venue_acked);
       if (s.state.status == ord_status::pending_new) {
         if (apply(self, venue_ack{}))
@@ -621,7 +607,7 @@ void on_amend(order_ptr self, const order_amend_cmd& cmd) {
       return;
     persist(self, {}, [self, cmd] {
       auto& st = self->state;
-      caf::anon_send(caf::actor_cast<venue_actor>(st.legs[0].venue),
+      caf::anon_send(st.legs[0].venue,
                  venue_replace_order{st.snap.id, 0, cmd.qty, cmd.px});
     });
   };
@@ -664,7 +650,8 @@ void rebind(order_ptr self, uint32_t i, int attempt) {
   self->request(dir, peer_timeout, resolve_atom::value, std::string{svc::venue},
                 self->state.snap.children[i].venue.value)
     .then(
-      [self, i, attempt](caf::actor v) {
+      [self, i, attempt](caf::actor found) {
+        auto v = typed_entry<venue_actor>(found);
         auto& st = self->state;
         if (st.legs[i].lost && v.address() == st.legs[i].lost) {
           // The directory has not dropped the dead handle yet.
@@ -672,7 +659,7 @@ void rebind(order_ptr self, uint32_t i, int attempt) {
           return;
         }
         st.legs[i].venue = v;
-        caf::anon_send(caf::actor_cast<venue_actor>(v),
+        caf::anon_send(v,
                        venue_rebind{st.snap.id, i, st.snap.children[i].last_seq,
                                     reply_to_for(self, v)});
       },
@@ -739,7 +726,7 @@ order_actor::behavior_type order_impl(order_ptr self, order_start args) {
   sup::keep_exception_text(self);
   auto& st = self->state;
   st.args = std::move(args);
-  st.snap = st.args.snap;
+  st.snap = std::move(st.args.snap);
   // The risk handle is as fresh as the directory now (the gateway resolved it
   // just before); any later change makes to_risk() resolve it again.
   st.risk_epoch = directory_epoch();

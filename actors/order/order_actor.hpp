@@ -4,8 +4,10 @@
 // (runtime/model/order_state.hpp): routes, sends legs to venues, applies
 // venue reports, handles cancels and amends, and ends the order.
 //
-// Durability: every state change is written to the store (batched there) and
-// the matching event reaches the strategy only once the write is durable.
+// Durability: every state change is written to the store (batched there)
+// with the events it causes; the store publishes them to the strategy (and
+// the fills to post-trade) only once the write is durable, batched per
+// commit.
 // The route is written before legs are sent (write-ahead), and each leg
 // records the sequence of the last venue report applied.
 //
@@ -16,8 +18,8 @@
 // Restart: the pool restarts a crashed order actor through
 // restart_order_actor: it loads its last durable snapshot, takes the next
 // incarnation, and sends venue_rebind to every working leg; venues replay
-// the reports it had not made durable. Events between the last durable write
-// and the crash that were durable but not yet delivered are not re-sent. An
+// the reports it had not made durable. Events of a durable write are
+// delivered by the store even if the order actor crashed right after it. An
 // order that crashed before its first write starts afresh.
 //
 // The order actor is the one releaser of its risk reservation once it runs:

@@ -56,13 +56,8 @@ void on_ack(pt_ptr self, const venue_ack_sample& s) {
   ++v.ack_samples;
 }
 
-void on_finished(pt_ptr self, const order_finished& x) {
+void on_order_done(pt_ptr self, const order_snapshot& s) {
   auto& st = self->state;
-  for (auto& a : x.acks)
-    on_ack(self, a);
-  for (auto& f : x.fills)
-    on_fill(self, f);
-  auto& s = x.snap;
   ++st.totals.orders_finished;
   for (auto& c : s.children) {
     auto& v = st.venues[c.venue.value];
@@ -83,6 +78,23 @@ void on_finished(pt_ptr self, const order_finished& x) {
     if (a > 0 && b >= a)
       st.stage_latency[i].record(b - a);
   }
+}
+
+void on_finished(pt_ptr self, const order_finished& x) {
+  for (auto& a : x.acks)
+    on_ack(self, a);
+  for (auto& f : x.fills)
+    on_fill(self, f);
+  on_order_done(self, x.snap);
+}
+
+void on_committed(pt_ptr self, const trades_committed& x) {
+  for (auto& a : x.acks)
+    on_ack(self, a);
+  for (auto& f : x.fills)
+    on_fill(self, f);
+  for (auto& s : x.finished)
+    on_order_done(self, s);
 }
 
 post_trade_report report(pt_ptr self) {
@@ -111,9 +123,8 @@ post_trade_report report(pt_ptr self) {
 post_trade_actor::behavior_type post_trade_impl(pt_ptr self) {
   register_self(self, svc::post_trade, "");
   return {
-    [self](const fill_record& f) { on_fill(self, f); },
-    [self](const venue_ack_sample& s) { on_ack(self, s); },
     [self](const order_finished& x) { on_finished(self, x); },
+    [self](const trades_committed& x) { on_committed(self, x); },
     [self](stats_atom) { return report(self); },
   };
 }

@@ -2,8 +2,9 @@
 // Post-trade: reads the fill journal (written by the store actor in the same
 // atomic write as the order it belongs to, so it always matches the orders),
 // keeps arrival-price slippage per order, per-venue counters and per-stage
-// latency of finished orders, answered by message. Order actors send it each
-// fill once it is durable.
+// latency of finished orders, answered by message. The store actor sends it
+// what each commit made durable (fills, ack samples, finished orders) as one
+// trades_committed, so its input is batched by the store's group commit.
 
 #include "actors/common/atoms.hpp"
 #include "runtime/model/records.hpp"
@@ -30,6 +31,18 @@ struct order_finished {
   std::vector<venue_ack_sample> acks;
 
   OM_FIELDS("om.order_finished", order_finished, snap, fills, acks)
+};
+
+/// What one store commit made durable, for post-trade: the fills it
+/// journaled, the ack samples of those writes, and the final snapshots of
+/// the orders it finished (an order that ends without a write of its own
+/// sends order_finished instead).
+struct trades_committed {
+  std::vector<fill_record> fills;
+  std::vector<venue_ack_sample> acks;
+  std::vector<order_snapshot> finished;
+
+  OM_FIELDS("om.trades_committed", trades_committed, fills, acks, finished)
 };
 
 struct venue_perf {
@@ -74,9 +87,9 @@ struct post_trade_report {
 };
 
 using post_trade_actor = caf::typed_actor<
-  // A durable fill.
-  caf::reacts_to<fill_record>,
-  caf::reacts_to<venue_ack_sample>,
+  // What a store commit made durable (the common path).
+  caf::reacts_to<trades_committed>,
+  // An order that ended without a write of its own.
   caf::reacts_to<order_finished>,
   caf::replies_to<stats_atom>::with<post_trade_report>>;
 

@@ -20,7 +20,7 @@ struct router_state {
   static inline const char* name = "om.router";
   std::unique_ptr<route_table> table;
   std::mt19937_64 rng;
-  std::unordered_map<std::string, caf::actor> venues; // live handles by venue id
+  std::unordered_map<std::string, venue_actor> venues; // live handles by venue id
   // Venues seen down or unresolvable, and when: skipped while the mark is
   // fresh (then tried again: a failed resolve marks them anew).
   std::unordered_map<std::string, caf::actor_clock::time_point> down_since;
@@ -31,7 +31,7 @@ using router_ptr = router_actor::stateful_pointer<router_state>;
 
 constexpr auto down_mark = std::chrono::seconds{1};
 
-void remember(router_ptr self, const std::string& venue, caf::actor h) {
+void remember(router_ptr self, const std::string& venue, venue_actor h) {
   self->monitor(h);
   self->state.venues[venue] = std::move(h);
   self->state.down_since.erase(venue);
@@ -66,7 +66,7 @@ caf::result<route_reply> route(router_ptr self, const route_request& req) {
     auto i = st.venues.find(l.venue.value);
     if (i == st.venues.end())
       missing.push_back(l.venue.value);
-    out.legs.push_back(routed_leg{l.venue, i == st.venues.end() ? caf::actor{} : i->second, l.qty});
+    out.legs.push_back(routed_leg{l.venue, i == st.venues.end() ? venue_actor{} : i->second, l.qty});
   }
   if (missing.empty())
     return out;
@@ -83,7 +83,8 @@ caf::result<route_reply> route(router_ptr self, const route_request& req) {
   for (auto& v : missing) {
     self->request(dir, 1s, resolve_atom::value, std::string{svc::venue}, v)
       .then(
-        [self, v, rp, pending, result](caf::actor h) mutable {
+        [self, v, rp, pending, result](caf::actor found) mutable {
+          auto h = typed_entry<venue_actor>(found);
           remember(self, v, h);
           for (auto& l : result->legs)
             if (l.venue.value == v)

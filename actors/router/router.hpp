@@ -5,6 +5,7 @@
 // the weights in the rules are the scores today.
 
 #include "actors/common/atoms.hpp"
+#include "actors/venue/venue.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/model/instrument.hpp"
 
@@ -25,7 +26,7 @@ struct route_request {
 
 struct routed_leg {
   venue_id venue;
-  caf::actor handle;
+  venue_actor handle;
   quantity qty;
 
   OM_FIELDS("om.routed_leg", routed_leg, venue, handle, qty)

@@ -29,13 +29,40 @@ struct store_state {
   std::vector<pending_write> pending;
   bool flush_scheduled = false;
   uint64_t audit_seq = 0;
+  // What the open batch will publish once it is durable (dropped if it
+  // fails): events per strategy, and post-trade's share per post-trade actor.
+  std::vector<std::pair<caf::actor, order_events>> outbox;
+  std::vector<std::pair<post_trade_actor, trades_committed>> pt_outbox;
   store_actor_stats stats;
   std::shared_ptr<spdlog::logger> log = log::get("store");
 };
 
 using store_ptr = store_actor::stateful_pointer<store_state>;
 
-/// Commits both batches and answers every waiting caller.
+/// The entry of `h` in a per-recipient outbox (a handful of recipients:
+/// a linear search).
+template <class Handle, class Batch>
+Batch& slot(std::vector<std::pair<Handle, Batch>>& box, const Handle& h) {
+  for (auto& [k, b] : box)
+    if (k == h)
+      return b;
+  return box.emplace_back(h, Batch{}).second;
+}
+
+/// Sends what the commit made durable: before the callers' answers, so an
+/// order actor's next message to its strategy comes after these events.
+void publish(store_ptr self) {
+  auto& st = self->state;
+  for (auto& [to, batch] : st.outbox)
+    caf::anon_send(to, std::move(batch));
+  for (auto& [to, batch] : st.pt_outbox)
+    caf::anon_send(to, std::move(batch));
+  st.outbox.clear();
+  st.pt_outbox.clear();
+}
+
+/// Commits both batches, publishes what became durable and answers every
+/// waiting caller.
 void flush(store_ptr self) {
   auto& st = self->state;
   st.flush_scheduled = false;
@@ -70,6 +97,12 @@ void flush(store_ptr self) {
   st.idempotency_batch.clear();
   st.journal_batch.clear();
   st.position_batch.clear();
+  if (order_err) {
+    st.outbox.clear();
+    st.pt_outbox.clear();
+  } else {
+    publish(self);
+  }
   auto waiting = std::move(st.pending);
   st.pending.clear();
   for (auto& w : waiting) {
@@ -113,6 +146,19 @@ caf::result<fence> add_order(store_ptr self, persist_order& x) {
   for (auto& f : x.fills) {
     f.sequence = ++st.journal_seq;
     st.journal_batch.put_with(use::once, u64_key(f.sequence), fence{1, f.sequence}, f, t);
+  }
+  if (x.notify && !x.events.empty()) {
+    auto& evs = slot(st.outbox, x.notify).events;
+    evs.insert(evs.end(), std::make_move_iterator(x.events.begin()),
+               std::make_move_iterator(x.events.end()));
+  }
+  if (x.post_trade && (!x.fills.empty() || !x.acks.empty() || x.finished)) {
+    auto& pt = slot(st.pt_outbox, x.post_trade);
+    pt.fills.insert(pt.fills.end(), std::make_move_iterator(x.fills.begin()),
+                    std::make_move_iterator(x.fills.end()));
+    pt.acks.insert(pt.acks.end(), x.acks.begin(), x.acks.end());
+    if (x.finished)
+      pt.finished.push_back(std::move(x.snap));
   }
   auto rp = self->make_response_promise<fence>();
   st.pending.push_back(pending_write{table::orders, rp, x.fence});

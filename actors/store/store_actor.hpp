@@ -7,9 +7,14 @@
 // the fills it adds to the journal land in the same atomic write, so the
 // journal always matches the orders. A stale fence is answered at once
 // (the batch is not spoiled); a failed RocksDB write fails every caller of
-// that batch.
+// that batch. What a commit made durable is published after it, batched:
+// one order_events per strategy and one trades_committed to post-trade, so
+// with many orders in flight a strategy gets one message per commit, not
+// one per event.
 
 #include "actors/common/atoms.hpp"
+#include "actors/contract/strategy_api.hpp"
+#include "actors/post_trade/post_trade.hpp"
 #include "runtime/model/records.hpp"
 #include "runtime/store/codec.hpp"
 #include "runtime/store/key_filter.hpp"
@@ -35,9 +40,18 @@ struct persist_order {
   /// order exists.
   bool has_idempotency = false;
   idempotency_record idempotency;
+  /// Published once this write is durable, never if it fails: `events` to
+  /// `notify` (the order's strategy) in one order_events per strategy per
+  /// commit, and to `post_trade` one trades_committed per commit carrying
+  /// these fills, `acks` and, when `finished`, this final snapshot.
+  std::vector<order_event> events;
+  caf::actor notify;
+  std::vector<venue_ack_sample> acks;
+  bool finished = false;
+  post_trade_actor post_trade;
 
   OM_FIELDS("om.persist_order", persist_order, fence, snap, fills, fresh, has_idempotency,
-            idempotency)
+            idempotency, events, notify, acks, finished, post_trade)
 };
 
 struct persist_position {

@@ -321,6 +321,10 @@ caf::actor spawn_demo_strategy(caf::actor_system& sys, demo_options opts) {
         on_later(self, self->state, id, cancel);
       },
       [self](const order_event& e) { on_event(self, self->state, e); },
+      [self](const order_events& b) {
+        for (auto& e : b.events)
+          on_event(self, self->state, e);
+      },
       [self](wind_down_atom) {
         auto& st = self->state;
         st.cancel_all = true;

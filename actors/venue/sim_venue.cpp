@@ -36,7 +36,7 @@ struct desk_order {
   uint32_t leg = 0;
   std::string instrument;
   uint64_t engine_id = 0;
-  caf::actor reply_to;
+  venue_report_sink reply_to;
   uint64_t seq = 0;
   bool done = false;
   std::vector<venue_report> log; // every report sent, for rebinds

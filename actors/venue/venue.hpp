@@ -18,6 +18,12 @@
 
 namespace om {
 
+struct venue_report;
+
+/// Where a venue sends a leg's reports: the order actor, or its node's
+/// venue relay when the venue sits on another node.
+using venue_report_sink = caf::typed_actor<caf::reacts_to<venue_report>>;
+
 struct venue_new_order {
   order_id id;
   uint32_t leg = 0;
@@ -27,7 +33,7 @@ struct venue_new_order {
   time_in_force tif = time_in_force::day;
   quantity qty;
   price px;
-  caf::actor reply_to;
+  venue_report_sink reply_to;
   int64_t sent_ns = 0;
 
   OM_FIELDS("om.venue_new_order", venue_new_order, id, leg, instrument, side, type, tif, qty,
@@ -55,7 +61,7 @@ struct venue_rebind {
   order_id id;
   uint32_t leg = 0;
   uint64_t last_seq = 0;
-  caf::actor reply_to;
+  venue_report_sink reply_to;
 
   OM_FIELDS("om.venue_rebind", venue_rebind, id, leg, last_seq, reply_to)
 };

@@ -13,7 +13,7 @@ namespace {
 
 struct relay_state {
   static inline const char* name = "om.venue_relay";
-  std::unordered_map<uint64_t, caf::actor> orders;                 // order id -> actor
+  std::unordered_map<uint64_t, venue_report_sink> orders;          // order id -> actor
   std::unordered_map<caf::actor_addr, uint64_t> ids;               // actor -> order id
   uint64_t unknown = 0;
   std::shared_ptr<spdlog::logger> log = log::get("venue");

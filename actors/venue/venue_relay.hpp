@@ -15,7 +15,7 @@ namespace om {
 
 struct relay_bind {
   order_id id;
-  caf::actor order;
+  venue_report_sink order;
 
   OM_FIELDS("om.relay_bind", relay_bind, id, order)
 };

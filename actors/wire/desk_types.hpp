@@ -22,6 +22,7 @@
   X(om::cancel_order, "om.cancel_order")                        \
   X(om::amend_order, "om.amend_order")                          \
   X(om::order_event, "om.order_event")                          \
+  X(om::order_events, "om.order_events")                        \
   X(om::kill_switch, "om.kill_switch")                          \
   X(om::kill_switch_result, "om.kill_switch_result")            \
   X(om::directory_entry, "om.directory_entry")                  \
@@ -48,6 +49,7 @@
   X(om::book_view, "om.book_view")                              \
   X(om::venue_counters, "om.venue_counters")                    \
   X(om::order_finished, "om.order_finished")                    \
+  X(om::trades_committed, "om.trades_committed")                \
   X(om::venue_ack_sample, "om.venue_ack_sample")                \
   X(om::venue_perf, "om.venue_perf")                            \
   X(om::stage_latency, "om.stage_latency")                      \

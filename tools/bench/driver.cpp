@@ -220,6 +220,10 @@ caf::behavior driver(driver_ptr self, driver_options opts) {
       }
     },
     [self](const order_event& e) { on_event(self, e); },
+    [self](const order_events& b) {
+      for (auto& e : b.events)
+        on_event(self, e);
+    },
     [self](settle_atom) { on_settle(self); },
   };
 }

@@ -155,7 +155,7 @@ CAF_TEST(the relay forwards reports by order id until the order actor ends) {
   auto relay = caf::actor_cast<venue_relay_actor>(spawn_venue_relay(sys));
   sched.run();
   std::vector<venue_report> got;
-  auto order = sys.spawn([&](caf::event_based_actor*) -> caf::behavior {
+  auto order = sys.spawn([&](venue_report_sink::pointer) -> venue_report_sink::behavior_type {
     return {[&](venue_report& r) { got.push_back(r); }};
   });
   auto id = order_id::make(1, 42);
@@ -173,7 +173,7 @@ CAF_TEST(the relay forwards reports by order id until the order actor ends) {
   CAF_CHECK_EQUAL(got.size(), 1u);
   // A restarted order actor binds the same id again and gets the replay.
   std::vector<venue_report> got2;
-  auto again = sys.spawn([&](caf::event_based_actor*) -> caf::behavior {
+  auto again = sys.spawn([&](venue_report_sink::pointer) -> venue_report_sink::behavior_type {
     return {[&](venue_report& r) { got2.push_back(r); }};
   });
   self->send(relay, relay_bind{id, again});

@@ -99,6 +99,7 @@ fault_injection = )" + (faults ? "true" : "false") + "\n";
 
 struct collected {
   std::vector<order_event> events;
+  size_t batches = 0; // order_events messages (events published per commit)
   std::vector<venue_new_order> news;
   std::vector<venue_cancel_order> cancels;
   std::vector<venue_replace_order> replaces;
@@ -190,6 +191,11 @@ struct desk_fixture : test_coordinator_fixture<> {
     bool more = true;
     while (more)
       self->receive([&](order_event& e) { c.events.push_back(std::move(e)); },
+                    [&](order_events& b) {
+                      ++c.batches;
+                      for (auto& e : b.events)
+                        c.events.push_back(std::move(e));
+                    },
                     [&](venue_new_order& x) { c.news.push_back(std::move(x)); },
                     [&](venue_cancel_order& x) { c.cancels.push_back(x); },
                     [&](venue_replace_order& x) { c.replaces.push_back(x); },
@@ -509,6 +515,42 @@ CAF_TEST(a new order is recorded with its first write and reads nothing) {
   CAF_REQUIRE(snap);
   CAF_CHECK_EQUAL(snap->record.state.status, ord_status::filled);
   // The finished orders left nothing in the pool.
+  CAF_CHECK_EQUAL(orders_report().children.size(), 0u);
+}
+
+CAF_TEST(events of orders committed together reach the strategy as one batch) {
+  std::vector<venue_new_order> legs;
+  for (auto id : {"b1", "b2", "b3"}) {
+    auto c = submit(order(id, "AAPL", side::buy, 100, "228.50"));
+    CAF_REQUIRE_EQUAL(c.news.size(), 1u);
+    legs.push_back(c.news[0]);
+  }
+  // The venue fills all three before the desk runs again: three writes in
+  // one store commit, so their three events travel in one message.
+  for (auto& leg : legs)
+    report(leg, venue_report_kind::fill, 100, "228.50", 100, 0);
+  auto done = drain();
+  CAF_REQUIRE_EQUAL(done.events.size(), 3u);
+  CAF_CHECK_EQUAL(done.batches, 1u);
+  for (size_t i = 0; i < legs.size(); ++i) {
+    CAF_CHECK_EQUAL(done.events[i].id, legs[i].id);
+    CAF_CHECK_EQUAL(done.events[i].kind, event_kind::filled);
+  }
+  // Post-trade got each fill and each finished order exactly once.
+  caf::actor pt;
+  auto h = self->request(find_directory(sys), caf::infinite, resolve_atom::value,
+                         std::string{svc::post_trade}, std::string{});
+  sched.run();
+  h.receive([&](caf::actor& p) { pt = p; }, [&](caf::error& e) { CAF_FAIL(describe(e)); });
+  auto h2 = self->request(caf::actor_cast<post_trade_actor>(pt), caf::infinite, stats_atom::value);
+  sched.run();
+  h2.receive(
+    [&](post_trade_report& r) {
+      CAF_CHECK_EQUAL(r.orders_finished, 3u);
+      CAF_CHECK_EQUAL(r.fills, 3u);
+      CAF_CHECK_EQUAL(r.notional, notional(*price::parse("228.50"), quantity::from_units(300)));
+    },
+    [&](caf::error& e) { CAF_FAIL(describe(e)); });
   CAF_CHECK_EQUAL(orders_report().children.size(), 0u);
 }
 

@@ -37,7 +37,7 @@ CAF_TEST(every desk message type round trips) {
 #define OM_CHECK_TYPE(type, name) n += check(type{}, name) ? 1 : 0;
   OM_DESK_WIRE_TYPES(OM_CHECK_TYPE)
 #undef OM_CHECK_TYPE
-  CAF_CHECK_EQUAL(n, 70u);
+  CAF_CHECK_EQUAL(n, 72u);
 }
 
 CAF_TEST(populated desk messages round trip) {
@@ -65,6 +65,29 @@ CAF_TEST(populated desk messages round trip) {
   h.agent = caf::actor_cast<caf::actor>(a);
   CAF_CHECK(check(h, "member_hello"));
   CAF_CHECK(check(venues_lost{{venue_id{"XSIM"}, venue_id{"LITX"}}}, "venues_lost"));
+  // What a store commit publishes: events per strategy, post-trade's share.
+  order_events evs;
+  for (int i = 0; i < 3; ++i) {
+    order_event e;
+    e.kind = i == 2 ? event_kind::filled : event_kind::acknowledged;
+    e.id = order_id::make(2, 10 + i);
+    e.clordid = client_order_id{"c-" + std::to_string(i)};
+    e.cum_qty = quantity::from_units(i);
+    evs.events.push_back(std::move(e));
+  }
+  CAF_CHECK(check(evs, "order_events"));
+  trades_committed tc;
+  fill_record f;
+  f.order = order_id::make(2, 12);
+  f.venue = venue_id{"XSIM"};
+  f.qty = quantity::from_units(5);
+  tc.fills.push_back(f);
+  tc.acks.push_back(venue_ack_sample{venue_id{"XSIM"}, 4200});
+  order_snapshot done;
+  done.id = order_id::make(2, 12);
+  done.state.status = ord_status::filled;
+  tc.finished.push_back(done);
+  CAF_CHECK(check(tc, "trades_committed"));
   venue_report r;
   r.kind = venue_report_kind::fill;
   r.id = order_id::make(2, 9);
