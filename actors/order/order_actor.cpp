@@ -209,12 +209,15 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
   if (st.args.post_trade) {
     req.post_trade = st.args.post_trade;
     req.acks = std::move(st.pending_acks);
-    st.pending_acks.clear();
+    // The first write of the finished state carries the final snapshot. A
+    // late fill written after it reaches post-trade as a fill, but the
+    // snapshot post-trade holds (average price, slippage) predates it.
     if (!st.finish_published && finishing(st)) {
       st.finish_published = true;
       req.finished = true;
     }
   }
+  st.pending_acks.clear();
   if (st.first_write) {
     // The id was minted for this order: nothing is stored under it, and its
     // idempotency record lands in the same batch.
@@ -685,6 +688,9 @@ void resume(order_ptr self, loaded_order& l) {
   st.f = fence{l.fence.incarnation + 1, 0};
   st.first_write = false; // its idempotency record landed with its first write
   st.legs.assign(st.snap.children.size(), leg_rt{});
+  // A stored finished snapshot was written with `finished` set, so the store
+  // already gave it to post-trade: ending now must not report it again.
+  st.finish_published = finishing(st);
   st.log->info("order_id={} event=restored status={} legs={} incarnation={}",
                to_string(st.snap.id), to_string(st.snap.state.status), st.snap.children.size(),
                st.f.incarnation);

@@ -274,6 +274,12 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
       return out;
     },
     [self](load_order_atom, order_id id) -> caf::result<loaded_order> {
+      // A restarted order actor reads what its last incarnation wrote: the
+      // open batch may hold that write, so it is committed (and published)
+      // first. Otherwise the load would miss a write that commits right
+      // after, and the new incarnation would publish its events again.
+      if (!self->state.pending.empty())
+        flush(self);
       auto r = self->state.db->get<order_snapshot>(table::orders, order_key(id));
       if (!r)
         return std::move(r.error());
@@ -323,7 +329,14 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
         return std::move(r.error());
       return *r;
     },
-    [self](flush_atom) { flush(self); },
+    [self](flush_atom) {
+      auto& st = self->state;
+      if (st.pending.empty() && st.position_batch.empty()) {
+        st.flush_scheduled = false; // committed early (a load), nothing since
+        return;
+      }
+      flush(self);
+    },
     [self](stats_atom) { return self->state.stats; },
   };
 }
