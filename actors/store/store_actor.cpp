@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 
 #include <chrono>
+#include <unordered_set>
 
 namespace om {
 
@@ -18,6 +19,7 @@ struct pending_write {
   table t;
   caf::typed_response_promise<fence> promise;
   fence f;
+  uint64_t order = 0; // the order id of an orders write
 };
 
 struct store_state {
@@ -33,6 +35,10 @@ struct store_state {
   // fails): events per strategy, and post-trade's share per post-trade actor.
   std::vector<std::pair<caf::actor, order_events>> outbox;
   std::vector<std::pair<post_trade_actor, trades_committed>> pt_outbox;
+  // Orders whose write failed: their later writes are refused until the
+  // order is reloaded (its restarted incarnation), so nothing commits on
+  // top of a state that never became durable.
+  std::unordered_set<uint64_t> refused;
   store_actor_stats stats;
   std::shared_ptr<spdlog::logger> log = log::get("store");
 };
@@ -100,6 +106,9 @@ void flush(store_ptr self) {
   if (order_err) {
     st.outbox.clear();
     st.pt_outbox.clear();
+    for (auto& w : st.pending)
+      if (w.t == table::orders)
+        st.refused.insert(w.order);
   } else {
     publish(self);
   }
@@ -128,6 +137,11 @@ bool is_open(ord_status s) { return !is_terminal(s); }
 /// rejection) its idempotency record; answered once the batch is durable.
 caf::result<fence> add_order(store_ptr self, persist_order& x) {
   auto& st = self->state;
+  auto id = x.snap.id.value;
+  if (st.refused.count(id) > 0)
+    return make_error(errc::store_write_failed,
+                      "order " + to_string(x.snap.id)
+                        + ": an earlier write failed; refused until the order is reloaded");
   auto key = order_key(x.snap.id);
   bool last = is_terminal(x.snap.state.status);
   // A stale fence is answered now, so it cannot spoil the batch. A freshly
@@ -161,7 +175,7 @@ caf::result<fence> add_order(store_ptr self, persist_order& x) {
       pt.finished.push_back(std::move(x.snap));
   }
   auto rp = self->make_response_promise<fence>();
-  st.pending.push_back(pending_write{table::orders, rp, x.fence});
+  st.pending.push_back(pending_write{table::orders, rp, x.fence, id});
   schedule_flush(self);
   return rp;
 }
@@ -280,6 +294,7 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
       // after, and the new incarnation would publish its events again.
       if (!self->state.pending.empty())
         flush(self);
+      self->state.refused.erase(id.value);
       auto r = self->state.db->get<order_snapshot>(table::orders, order_key(id));
       if (!r)
         return std::move(r.error());

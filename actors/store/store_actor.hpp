@@ -7,7 +7,9 @@
 // the fills it adds to the journal land in the same atomic write, so the
 // journal always matches the orders. A stale fence is answered at once
 // (the batch is not spoiled); a failed RocksDB write fails every caller of
-// that batch. What a commit made durable is published after it, batched:
+// that batch, and refuses later writes of those orders until each is
+// reloaded (its restarted incarnation's load_order), so nothing commits on
+// top of a state that never became durable. What a commit made durable is published after it, batched:
 // one order_events per strategy and one trades_committed to post-trade, so
 // with many orders in flight a strategy gets one message per commit, not
 // one per event.

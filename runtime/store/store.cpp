@@ -407,7 +407,8 @@ caf::error table_writer::commit_all(
   wo.sync = st->options().sync;
   count(io_counters().writes);
   count(io_counters().records, total);
-  auto status = st->db()->Write(wo, &wb);
+  auto status = st->take_injected_failure() ? rocksdb::Status::IOError("injected write failure")
+                                            : st->db()->Write(wo, &wb);
   if (!status.ok()) {
     // Unknown outcome: forget what we believed about these keys.
     for (auto [w, b] : parts)

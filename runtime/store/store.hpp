@@ -160,7 +160,19 @@ public:
 
   const store_options& options() const { return opts_; }
 
+  /// Fault injection for tests (nothing in the node calls it): the next `n`
+  /// batch commits fail with store_write_failed as a refused RocksDB write
+  /// would, writing nothing.
+  void fail_next_commits(uint32_t n) { injected_failures_ = n; }
+
   // -- internal, used by table_writer -------------------------------------------
+  /// True (and one fewer left) if an injected failure is due.
+  bool take_injected_failure() {
+    auto n = injected_failures_.load();
+    while (n > 0 && !injected_failures_.compare_exchange_weak(n, n - 1)) {
+    }
+    return n > 0;
+  }
   rocksdb::DB* db() const { return db_; }
   rocksdb::ColumnFamilyHandle* handle(table t) const { return handles_[static_cast<size_t>(t)]; }
   void release(table t);
@@ -175,6 +187,7 @@ private:
   rocksdb::ColumnFamilyHandle* default_ = nullptr;
   std::mutex mtx_; // guards owners_ and the incarnation read-modify-write
   std::array<std::string, table_count> owners_;
+  std::atomic<uint32_t> injected_failures_{0};
 };
 
 /// A batch of writes to one table, committed atomically.

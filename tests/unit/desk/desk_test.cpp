@@ -604,6 +604,68 @@ CAF_TEST(an order that crashes behind its final write is reported once) {
   CAF_CHECK_EQUAL(orders_report().children.size(), 0u);
 }
 
+CAF_TEST(after a failed write nothing of that order commits until it is reloaded) {
+  auto c = submit(order("w1", "AAPL", side::buy, 100, "228.50"));
+  CAF_REQUIRE_EQUAL(c.news.size(), 1u);
+  auto leg = c.news[0];
+  report(leg, venue_report_kind::ack, 0, "0", 0, 100);
+  drain();
+  caf::actor store;
+  auto h = self->request(find_directory(sys), caf::infinite, resolve_atom::value,
+                         std::string{svc::store}, std::string{});
+  sched.run();
+  h.receive([&](caf::actor& x) { store = x; }, [&](caf::error& e) { CAF_FAIL(describe(e)); });
+  // Runs `who` until it has nothing left in its mailbox.
+  auto run_only = [&](const auto& who) {
+    while (sched.prioritize(who))
+      sched.run_once();
+  };
+  // Two fills, each written on its own, and the second write reaches the
+  // store behind the first one's commit: that commit fails.
+  db->fail_next_commits(1);
+  report(leg, venue_report_kind::fill, 30, "228.50", 30, 70);
+  run_only(leg.reply_to); // the order actor sends the first write
+  CAF_REQUIRE(sched.prioritize(store));
+  sched.run_once(); // the store batches it and schedules its commit
+  report(leg, venue_report_kind::fill, 30, "228.50", 60, 40);
+  run_only(leg.reply_to); // the second write is queued behind the commit
+  auto after = drain();
+  // The order actor quit on the failure and its next incarnation asked the
+  // venue for everything after the last durable report (the ack).
+  CAF_REQUIRE_EQUAL(after.rebinds.size(), 1u);
+  CAF_CHECK_EQUAL(after.rebinds[0].last_seq, 1u);
+  for (auto& e : after.events)
+    CAF_CHECK(e.kind != event_kind::partially_filled); // nothing of the failed state
+  // The venue replays both fills to the new incarnation.
+  leg.reply_to = after.rebinds[0].reply_to;
+  seqs[leg.id.value] = 1;
+  report(leg, venue_report_kind::fill, 30, "228.50", 30, 70);
+  report(leg, venue_report_kind::fill, 30, "228.50", 60, 40);
+  auto replayed = drain();
+  std::vector<int64_t> cums;
+  for (auto& e : replayed.events)
+    if (e.kind == event_kind::partially_filled)
+      cums.push_back(e.cum_qty.raw / quantity::scale);
+  CAF_CHECK_EQUAL(cums, (std::vector<int64_t>{30, 60}));
+  // The journal matches the order: both fills, once each.
+  auto snap = db->get<order_snapshot>(table::orders, order_key(leg.id));
+  CAF_REQUIRE(snap);
+  CAF_CHECK_EQUAL(snap->record.state.cum_qty, quantity::from_units(60));
+  quantity journaled;
+  size_t n = 0;
+  auto err = db->scan<fill_record>(table::journal, "",
+                                   [&](std::string_view, stored<fill_record>& r) {
+                                     if (r.record.order == leg.id) {
+                                       journaled += r.record.qty;
+                                       ++n;
+                                     }
+                                     return true;
+                                   });
+  CAF_REQUIRE(!err);
+  CAF_CHECK_EQUAL(n, 2u);
+  CAF_CHECK_EQUAL(journaled, quantity::from_units(60));
+}
+
 CAF_TEST(fills racing a cancel end canceled with the fills kept) {
   auto x = order("l1", "AAPL", side::buy, 100, "228.50");
   auto c = submit(x);
