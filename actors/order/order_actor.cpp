@@ -232,18 +232,15 @@ void persist(order_ptr self, std::vector<order_event> evs, std::function<void()>
       [self](fence done) {
         auto& st = self->state;
         --st.persisting;
-        // A `then` may persist again (appending): take the due ones first.
+        // A `then` may persist again: that appends a later sequence, which
+        // this loop stops before (by index: the vector may reallocate).
         size_t due = 0;
-        while (due < st.after_durable.size() && st.after_durable[due].first <= done.sequence)
-          ++due;
-        std::vector<std::function<void()>> run;
-        run.reserve(due);
-        for (size_t i = 0; i < due; ++i)
-          run.push_back(std::move(st.after_durable[i].second));
+        while (due < st.after_durable.size() && st.after_durable[due].first <= done.sequence) {
+          auto f = std::move(st.after_durable[due++].second);
+          f();
+        }
         st.after_durable.erase(st.after_durable.begin(),
                                st.after_durable.begin() + static_cast<std::ptrdiff_t>(due));
-        for (auto& f : run)
-          f();
         maybe_finish(self);
       },
       [self, seq](caf::error& err) {
@@ -305,7 +302,7 @@ void maybe_finish(order_ptr self) {
   // Normally the final write carried the snapshot to post-trade; an order
   // that ended without one (recovered already terminal) reports here.
   if (st.args.post_trade && !st.finish_published)
-    caf::anon_send(st.args.post_trade, order_finished{s, {}, std::move(st.pending_acks)});
+    caf::anon_send(st.args.post_trade, trades_committed{{}, std::move(st.pending_acks), {s}});
   if (st.args.gateway)
     caf::anon_send(st.args.gateway,
                    order_ended{s.id, s.strategy, s.clordid, s.state.status, st.final_code, s.instrument});

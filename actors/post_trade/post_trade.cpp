@@ -80,14 +80,6 @@ void on_order_done(pt_ptr self, const order_snapshot& s) {
   }
 }
 
-void on_finished(pt_ptr self, const order_finished& x) {
-  for (auto& a : x.acks)
-    on_ack(self, a);
-  for (auto& f : x.fills)
-    on_fill(self, f);
-  on_order_done(self, x.snap);
-}
-
 void on_committed(pt_ptr self, const trades_committed& x) {
   for (auto& a : x.acks)
     on_ack(self, a);
@@ -123,7 +115,6 @@ post_trade_report report(pt_ptr self) {
 post_trade_actor::behavior_type post_trade_impl(pt_ptr self) {
   register_self(self, svc::post_trade, "");
   return {
-    [self](const order_finished& x) { on_finished(self, x); },
     [self](const trades_committed& x) { on_committed(self, x); },
     [self](stats_atom) { return report(self); },
   };

@@ -23,20 +23,10 @@ struct venue_ack_sample {
   OM_FIELDS("om.venue_ack_sample", venue_ack_sample, venue, latency_ns)
 };
 
-/// A finished order's final snapshot, with the durable fills and ack
-/// samples it had not reported yet (one message where there were three).
-struct order_finished {
-  order_snapshot snap;
-  std::vector<fill_record> fills;
-  std::vector<venue_ack_sample> acks;
-
-  OM_FIELDS("om.order_finished", order_finished, snap, fills, acks)
-};
-
 /// What one store commit made durable, for post-trade: the fills it
 /// journaled, the ack samples of those writes, and the final snapshots of
-/// the orders it finished (an order that ends without a write of its own
-/// sends order_finished instead).
+/// the orders it finished. An order that ends without a write of its own
+/// (recovered already finished, say) sends one itself.
 struct trades_committed {
   std::vector<fill_record> fills;
   std::vector<venue_ack_sample> acks;
@@ -87,10 +77,9 @@ struct post_trade_report {
 };
 
 using post_trade_actor = caf::typed_actor<
-  // What a store commit made durable (the common path).
+  // What a store commit made durable (or an order that ended without a
+  // write of its own).
   caf::reacts_to<trades_committed>,
-  // An order that ended without a write of its own.
-  caf::reacts_to<order_finished>,
   caf::replies_to<stats_atom>::with<post_trade_report>>;
 
 caf::actor spawn_post_trade(caf::actor_system& sys);

@@ -48,7 +48,6 @@
   X(om::book_level, "om.book_level")                            \
   X(om::book_view, "om.book_view")                              \
   X(om::venue_counters, "om.venue_counters")                    \
-  X(om::order_finished, "om.order_finished")                    \
   X(om::trades_committed, "om.trades_committed")                \
   X(om::venue_ack_sample, "om.venue_ack_sample")                \
   X(om::venue_perf, "om.venue_perf")                            \
