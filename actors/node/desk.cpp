@@ -7,11 +7,15 @@
 #include "actors/risk/risk_actor.hpp"
 #include "actors/router/router.hpp"
 #include "actors/store/store_actor.hpp"
+#include "actors/venue/fix_venue.hpp"
 #include "actors/venue/sim_venue.hpp"
 #include "actors/venue/venue_relay.hpp"
 #include "runtime/cluster/placement.hpp"
 
 #include <caf/all.hpp>
+
+#include <algorithm>
+#include <filesystem>
 
 namespace om {
 
@@ -20,6 +24,15 @@ namespace {
 using namespace std::chrono_literals;
 using sup::child_kind;
 using sup::child_spec;
+
+/// <data_dir>/fix/<venue>: the venue session's QuickFIX message store.
+std::string fix_store_dir(const node_config& cfg, const venue_section& v) {
+  std::filesystem::path root = cfg.node.data_dir.empty() ? "." : cfg.node.data_dir;
+  auto dir = root / "fix" / v.id.value;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return dir.string();
+}
 
 child_spec spec(std::string name, sup::start_fn f, child_kind kind = child_kind::permanent) {
   child_spec s;
@@ -69,10 +82,25 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
   std::vector<child_spec> venue_children;
   uint64_t n = 0;
   for (auto& v : cfg.venues) {
-    if (v.kind != venue_kind::simulated)
-      continue; // FIX venues arrive with the FIX issue
+    if (std::find(o.external_venues.begin(), o.external_venues.end(), v.id.value)
+        != o.external_venues.end()) {
+      ++n;
+      continue;
+    }
     if (me && v.node != me->id) {
       ++n; // same seeds wherever a venue is placed
+      continue;
+    }
+    if (v.kind == venue_kind::fix) {
+      fix_venue_options fo;
+      fo.cfg = v;
+      fo.refdata = refdata;
+      // Sequence numbers and sent messages survive a restart here.
+      fo.store_dir = fix_store_dir(cfg, v);
+      fo.seed = cfg.simulation.seed + ++n;
+      venue_children.push_back(spec("venue-" + v.id.value, fn([fo](auto& s) {
+                                      return spawn_fix_venue(s, fo);
+                                    })));
       continue;
     }
     sim_venue_options vo;

@@ -31,6 +31,9 @@ struct desk_options {
   std::shared_ptr<store> db;
   /// Durable per-node counter, incremented at each node start.
   uint64_t node_incarnation = 1;
+  /// Venues whose actor the embedding process provides and registers itself
+  /// (a test standing in for a venue): the desk does not start them.
+  std::vector<std::string> external_venues = {};
 };
 
 /// Spawns the node supervisor with the whole tree below it.

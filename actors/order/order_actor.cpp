@@ -661,7 +661,10 @@ void rebind(order_ptr self, uint32_t i, int attempt) {
         st.legs[i].venue = v;
         caf::anon_send(v,
                        venue_rebind{st.snap.id, i, st.snap.children[i].last_seq,
-                                    reply_to_for(self, v)});
+                                    reply_to_for(self, v), st.snap.instrument,
+                                    st.snap.state.side, st.snap.children[i].qty,
+                                    st.snap.children[i].cum_qty,
+                                    st.snap.children[i].venue_order_id});
       },
       [self, i, attempt](caf::error& err) {
         // The venue may still be starting (node restart), or its node is

@@ -57,13 +57,21 @@ struct venue_replace_order {
   OM_FIELDS("om.venue_replace_order", venue_replace_order, id, leg, qty, px)
 };
 
+/// What the order actor knows of the leg, so a venue that lost it (a FIX
+/// venue after a node restart) can ask the counterparty for its status.
 struct venue_rebind {
   order_id id;
   uint32_t leg = 0;
   uint64_t last_seq = 0;
   venue_report_sink reply_to;
+  instrument_id instrument;
+  om::side side = side::buy;
+  quantity qty;
+  quantity cum_qty;
+  std::string venue_order_id;
 
-  OM_FIELDS("om.venue_rebind", venue_rebind, id, leg, last_seq, reply_to)
+  OM_FIELDS("om.venue_rebind", venue_rebind, id, leg, last_seq, reply_to, instrument, side, qty,
+            cum_qty, venue_order_id)
 };
 
 enum class venue_report_kind : uint8_t {
@@ -122,8 +130,31 @@ struct venue_counters {
   uint64_t fills = 0;
   uint64_t cancels = 0;
   uint64_t replaces = 0;
+  // FIX venues (empty / zero for simulated ones).
+  /// "FIX.4.4:DESK->VENUE".
+  std::string session;
+  /// connecting, logon_sent, logged_on, logon_refused, connect_failed,
+  /// disconnected, stopped.
+  std::string session_state;
+  std::string last_error;
+  uint32_t reconnects = 0;
+  /// Message types the venue answered with BusinessMessageReject reason 3.
+  std::vector<std::string> unsupported;
+  /// Legs whose state is unknown (unanswered cancel or status, or a
+  /// disconnect) until the venue reports on them.
+  std::vector<std::string> unknown_legs;
+  /// Reports for orders this node does not know (for an operator).
+  uint64_t foreign_reports = 0;
+  /// Inbound messages refused as malformed.
+  uint64_t refused = 0;
+  /// Duplicate reports ignored (PossDup or an ExecID already booked).
+  uint64_t duplicates = 0;
+  /// The peer's clock minus ours at logon, ms (includes one-way latency).
+  int64_t peer_skew_ms = 0;
 
-  OM_FIELDS("om.venue_counters", venue_counters, venue, orders, rejects, fills, cancels, replaces)
+  OM_FIELDS("om.venue_counters", venue_counters, venue, orders, rejects, fills, cancels, replaces,
+            session, session_state, last_error, reconnects, unsupported, unknown_legs,
+            foreign_reports, refused, duplicates, peer_skew_ms)
 };
 
 /// What a venue executed for one desk order (all its legs there).

@@ -2,9 +2,12 @@
 // loader that includes toml11.
 
 #include "runtime/config/config.hpp"
+
+#include <charconv>
 #include "runtime/config/toml_access.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <array>
 #include <limits>
 #include <tuple>
@@ -389,6 +392,77 @@ caf::error load_risk(const toml_reader& rd, const toml::value& doc, node_config&
   return caf::none;
 }
 
+/// The FIX keys of a [[venue]]; refused on a simulated venue, where they
+/// would silently do nothing.
+caf::error load_fix_venue(const toml_reader& rd, const toml::value& t, const std::string& p,
+                          venue_section& v) {
+  static const char* fix_keys[] = {"begin_string", "sender_comp_id", "target_comp_id",
+                                   "heartbeat_s", "account", "ex_destination", "handl_inst",
+                                   "extra_tags", "cancel_timeout_ms", "status_timeout_ms",
+                                   "replace_by_cancel_new", "reset_on_logon"};
+  if (v.kind != venue_kind::fix) {
+    for (auto k : fix_keys)
+      if (toml_reader::find(t, k))
+        return rd.fail(p + "." + k, "only a fix venue takes this key");
+    return caf::none;
+  }
+  OM_TRY(bs, rd.str(t, p, "begin_string", std::string{"FIX.4.4"}));
+  if (*bs != "FIX.4.4" && *bs != "FIX.4.2")
+    return rd.fail(p + ".begin_string", "'" + *bs + "' is not one of: FIX.4.2, FIX.4.4");
+  v.begin_string = *bs;
+  OM_TRY(sender, rd.str(t, p, "sender_comp_id"));
+  OM_TRY(target, rd.str(t, p, "target_comp_id"));
+  for (auto [key, val] : {std::pair{"sender_comp_id", &*sender}, {"target_comp_id", &*target}})
+    for (char c : *val)
+      if (c <= ' ' || c == '\x01' || c == 127)
+        return rd.fail(p + "." + key, "must not contain spaces or control characters");
+  v.sender_comp_id = *sender;
+  v.target_comp_id = *target;
+  OM_TRY(hb, rd.integer(t, p, "heartbeat_s", 30, 1, 3600));
+  v.heartbeat_s = static_cast<uint32_t>(*hb);
+  OM_TRY(acct, rd.str(t, p, "account", std::string{}, true));
+  v.account = *acct;
+  OM_TRY(exd, rd.str(t, p, "ex_destination", std::string{}, true));
+  v.ex_destination = *exd;
+  OM_TRY(hi, rd.str(t, p, "handl_inst", std::string{}, true));
+  if (!hi->empty()) {
+    if (*hi != "1" && *hi != "2" && *hi != "3")
+      return rd.fail(p + ".handl_inst", "'" + *hi + "' is not one of: 1, 2, 3");
+    v.handl_inst = (*hi)[0];
+  }
+  if (auto x = toml_reader::find(t, "extra_tags")) {
+    if (!x->is_table())
+      return rd.fail(p + ".extra_tags", "must be a table of tag = \"value\"");
+    for (auto& [k, val] : x->as_table()) {
+      auto key = p + ".extra_tags." + k;
+      int tag = 0;
+      auto [ptr, ec] = std::from_chars(k.data(), k.data() + k.size(), tag);
+      if (ec != std::errc{} || ptr != k.data() + k.size() || tag <= 0)
+        return rd.fail(key, "a tag must be a positive number");
+      // Tags the mapping owns would be sent twice or contradict it.
+      static const int owned[] = {1, 11, 21, 35, 37, 38, 40, 41, 44, 54, 55, 59, 60, 100};
+      for (int o : owned)
+        if (tag == o)
+          return rd.fail(key, "tag " + k + " is set by the FIX mapping; configure it by name");
+      if (tag < 1000 && tag != 18 && tag != 47 && tag != 109 && tag != 528 && tag != 529)
+        return rd.fail(key, "standard tags below 1000 other than 18, 47, 109, 528 and 529 "
+                            "would change the message's meaning; use a custom tag (>= 5000)");
+      if (!val.is_string() || val.as_string().str.empty())
+        return rd.fail(key, "must be a non-empty string");
+      v.extra_tags.emplace_back(tag, val.as_string().str);
+    }
+  }
+  OM_TRY(ct, rd.integer(t, p, "cancel_timeout_ms", 5000, 10, 600000));
+  v.cancel_timeout = std::chrono::milliseconds{*ct};
+  OM_TRY(stt, rd.integer(t, p, "status_timeout_ms", 5000, 10, 600000));
+  v.status_timeout = std::chrono::milliseconds{*stt};
+  OM_TRY(rcn, rd.boolean(t, p, "replace_by_cancel_new", false));
+  v.replace_by_cancel_new = *rcn;
+  OM_TRY(rol, rd.boolean(t, p, "reset_on_logon", false));
+  v.reset_on_logon = *rol;
+  return caf::none;
+}
+
 caf::error load_venues(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
   OM_TRY(tables, rd.table_list(doc, "", "venue"));
   for (size_t i = 0; i < tables->size(); ++i) {
@@ -398,7 +472,11 @@ caf::error load_venues(const toml_reader& rd, const toml::value& doc, node_confi
                                  {"id", "kind", "asset_classes", "order_types", "tifs",
                                   "ack_latency_us", "maker_fee_bps", "taker_fee_bps",
                                   "reject_probability", "host", "port",
-                                  "reconnect_initial_ms", "reconnect_max_ms", "node"}))
+                                  "reconnect_initial_ms", "reconnect_max_ms", "node",
+                                  "begin_string", "sender_comp_id", "target_comp_id",
+                                  "heartbeat_s", "account", "ex_destination", "handl_inst",
+                                  "extra_tags", "cancel_timeout_ms", "status_timeout_ms",
+                                  "replace_by_cancel_new", "reset_on_logon"}))
       return err;
     venue_section v;
     OM_TRY(id, rd.str(t, p, "id"));
@@ -458,6 +536,8 @@ caf::error load_venues(const toml_reader& rd, const toml::value& doc, node_confi
       return rd.fail(p + ".reconnect_max_ms", "must be >= reconnect_initial_ms");
     v.reconnect_initial = std::chrono::milliseconds{*ri};
     v.reconnect_max = std::chrono::milliseconds{*rm};
+    if (auto err = load_fix_venue(rd, t, p, v))
+      return err;
     cfg.venues.push_back(std::move(v));
   }
   return caf::none;

@@ -141,9 +141,29 @@ struct venue_section {
   uint16_t port = 0;
   /// Cluster: the node hosting this venue (a node with the venue role).
   std::string node;
-  /// Restart backoff for the venue connection.
+  /// Restart backoff for the venue connection (FIX: reconnects after a
+  /// disconnect or a refused logon double from initial to max, with jitter).
   std::chrono::milliseconds reconnect_initial{100};
   std::chrono::milliseconds reconnect_max{10000};
+  // FIX venues only.
+  std::string begin_string = "FIX.4.4"; // or FIX.4.2
+  std::string sender_comp_id;           // ours
+  std::string target_comp_id;           // the venue's
+  uint32_t heartbeat_s = 30;
+  std::string account;        // tag 1 on every order message, if set
+  std::string ex_destination; // tag 100
+  char handl_inst = 0;        // tag 21: '1', '2' or '3'; 4.2 sends '1' when unset
+  /// Tags a venue asks for on every order message (tag, value).
+  std::vector<std::pair<int, std::string>> extra_tags;
+  /// A cancel or replace unanswered this long is followed by a status
+  /// request; a status request unanswered this long leaves the leg unknown.
+  std::chrono::milliseconds cancel_timeout{5000};
+  std::chrono::milliseconds status_timeout{5000};
+  /// An amend the venue cannot replace (G unsupported) becomes a cancel and
+  /// a new order for the new terms, instead of a replace reject.
+  bool replace_by_cancel_new = false;
+  /// Both sides restart sequence numbers at each logon (some test venues).
+  bool reset_on_logon = false;
 };
 
 struct route_target {

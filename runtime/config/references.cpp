@@ -51,22 +51,8 @@ caf::error check_instrument_names(const node_config& cfg, const refdata_set& ref
   return caf::none;
 }
 
-caf::error check_venue_kinds(const node_config& cfg) {
-  for (size_t i = 0; i < cfg.venues.size(); ++i) {
-    auto& v = cfg.venues[i];
-    if (v.kind != venue_kind::simulated)
-      return refuse(cfg, "venue[" + std::to_string(i) + "](" + v.id.value + ").kind",
-                    "'" + std::string{to_string(v.kind)}
-                      + "' venues cannot be started by this build (FIX sessions are not built "
-                        "yet); use kind = \"simulated\"");
-  }
-  return caf::none;
-}
-
 caf::error check_references(const node_config& cfg, const refdata_set& refdata) {
-  if (auto err = check_instrument_names(cfg, refdata))
-    return err;
-  return check_venue_kinds(cfg);
+  return check_instrument_names(cfg, refdata);
 }
 
 } // namespace om

@@ -33,8 +33,8 @@ refuse route_unknown "routing.rule[3].instrument: 'BRK.A.XNAS' is not an instrum
   's/^instrument = "BRK.A.XNYS"/instrument = "BRK.A.XNAS"/'
 refuse strategy_typo "risk.strategy.dmeo: 'dmeo' is not one of risk.strategies" 's/^\[risk.strategy.demo\]/[risk.strategy.dmeo]/'
 refuse demo_symbols "demo.symbols[1]: 'NOSUCH' does not resolve" 's/^symbols = .*/symbols = ["AAPL", "NOSUCH"]/'
-refuse fix_venue "venue[4](FIXV).kind: 'fix' venues cannot be started by this build" 's/^x//' \
-  $'[[venue]]\nid = "FIXV"\nkind = "fix"\nhost = "127.0.0.1"\nport = 9876'
+refuse fix_venue "venue[4](FIXV).target_comp_id: missing (required)" 's/^x//' \
+  $'[[venue]]\nid = "FIXV"\nkind = "fix"\nhost = "127.0.0.1"\nport = 9876\nsender_comp_id = "DESK"'
 # A command-line override is validated like its key.
 set +e
 timeout 30 "$NODE" --config config/single-node.toml --data-dir "$WORK/o.data" --orders 0 > /dev/null 2> "$WORK/o.err"

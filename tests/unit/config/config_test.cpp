@@ -85,6 +85,25 @@ CAF_TEST(bad input names file key and reason) {
                  "venue[1](A).id: duplicate venue id");
   expect_refused(m + "[[venue]]\nid = \"A\"\nkind = \"fix\"\n",
                  "venue[0](A).host: a fix venue needs host and port");
+  {
+    std::string fix = m + "[[venue]]\nid = \"A\"\nkind = \"fix\"\nhost = \"h\"\nport = 9\n";
+    expect_refused(fix, "venue[0](A).sender_comp_id: missing (required)");
+    fix += "sender_comp_id = \"DESK\"\ntarget_comp_id = \"VEN\"\n";
+    expect_refused(fix + "begin_string = \"FIX.5.0\"\n",
+                   "venue[0](A).begin_string: 'FIX.5.0' is not one of: FIX.4.2, FIX.4.4");
+    expect_refused(fix + "handl_inst = \"4\"\n", "venue[0](A).handl_inst: '4' is not one of");
+    expect_refused(fix + "extra_tags = { 38 = \"5\" }\n",
+                   "venue[0](A).extra_tags.38: tag 38 is set by the FIX mapping");
+    expect_refused(fix + "extra_tags = { 440 = \"5\" }\n",
+                   "venue[0](A).extra_tags.440: standard tags below 1000");
+    expect_refused(fix + "extra_tags = { 5001 = 7 }\n",
+                   "venue[0](A).extra_tags.5001: must be a non-empty string");
+    expect_refused(m + "[[venue]]\nid = \"A\"\nsender_comp_id = \"DESK\"\n",
+                   "venue[0](A).sender_comp_id: only a fix venue takes this key");
+    expect_refused(m + "[[venue]]\nid = \"A\"\nkind = \"fix\"\nhost = \"h\"\nport = 9\n"
+                     "sender_comp_id = \"DE SK\"\ntarget_comp_id = \"V\"\n",
+                   "venue[0](A).sender_comp_id: must not contain spaces");
+  }
   expect_refused(m + "[[venue]]\nid = \"A\"\ntifs = [\"day\", \"gtd\"]\n",
                  "venue[0](A).tifs[1]: time in force: 'gtd'");
   expect_refused(m + "[[venue]]\nid = \"A\"\n[[routing.rule]]\nasset_class = \"equity\"\n"

@@ -95,11 +95,6 @@ CAF_TEST(demo symbols that resolve to nothing are refused) {
   expect_known("[demo]\nenabled = false\nsymbols = [\"NOSUCH\"]\n");
 }
 
-CAF_TEST(a venue kind this build cannot start is refused not skipped) {
-  expect_unknown("[[venue]]\nid = \"FIXV\"\nkind = \"fix\"\nhost = \"127.0.0.1\"\nport = 9000\n",
-                 "venue[1](FIXV).kind: 'fix' venues cannot be started by this build");
-}
-
 CAF_TEST(per strategy settings must name a declared strategy) {
   std::string m = minimal;
   expect_refused(m + "[risk.strategy.momo]\nmax_order_qty = \"5\"\n",

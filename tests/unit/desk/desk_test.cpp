@@ -73,9 +73,11 @@ strategies = ["s1", "s8", "s9", "tight", "slow", "eqonly"]
 restricted = ["JPM.XNYS"]
 [[venue]]
 id = "MOCK"
-kind = "fix"            # not spawned by the desk: the test plays this venue
+kind = "fix"            # external: the test plays this venue
 host = "127.0.0.1"
 port = 1
+sender_comp_id = "DESK"
+target_comp_id = "MOCK"
 asset_classes = ["equity"]
 )" + venue_node + R"(
 [[venue]]
@@ -137,7 +139,7 @@ struct desk_fixture : test_coordinator_fixture<> {
     db = *store::open(store_options{dir + "/db"});
     if (prepare)
       prepare(*db);
-    opts = desk_options{*cfg, std::make_shared<refdata_service>(*rd), db, 1};
+    opts = desk_options{*cfg, std::make_shared<refdata_service>(*rd), db, 1, {"MOCK"}};
     start();
   }
 

@@ -185,8 +185,9 @@ CAF_TEST(populated admin answers round trip) {
   p.strategy = strategy_id{"momo"};
   p.net_qty = quantity::from_units(-4);
   CAF_CHECK(check(risk_view{"AAPL.XNAS", "n2", 9, true, true, {p}}, "risk_view"));
-  venue_view vv{"XSIM", "simulated", "n2", "up", 3, true,
-                venue_counters{venue_id{"XSIM"}, 1, 2, 3, 4, 5}, "e"};
+  venue_counters vc{venue_id{"XFIX"}, 1, 2, 3, 4, 5, "FIX.4.4:DESK->XFIX", "logged_on",
+                    "none", 2, {"F", "H"}, {"O1-2/0"}, 6, 7, 8, -90000};
+  venue_view vv{"XFIX", "fix", "n2", "up", 3, true, vc, "e"};
   CAF_CHECK(check(venues_view{{vv}}, "venues_view"));
   CAF_CHECK(check(kill_switch_report{false, "momo", 3, {gateway_kill{"n1", 3, 8, "w", "e"}}},
                   "kill_switch_report"));

@@ -1,0 +1,1001 @@
+#include "actors/venue/fix_venue.hpp"
+
+#include "actors/directory/directory.hpp"
+#include "actors/venue/fix_mapping.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/fix/fix_engine.hpp"
+#include "runtime/log/log.hpp"
+
+#include <caf/all.hpp>
+
+#include <deque>
+#include <random>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace om {
+namespace {
+
+/// An inbound application message the mapping read, posted from a
+/// QuickFIX thread.
+struct fix_inbound {
+  fixmap::inbound msg;
+  int64_t received_ns = 0;
+};
+
+/// An inbound message refused as malformed (QuickFIX rejected it).
+struct fix_refused {
+  std::string msg_type;
+  fix::refusal why;
+};
+
+struct fix_session_event {
+  fix::event e;
+};
+
+} // namespace
+} // namespace om
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(om::fix_inbound)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(om::fix_refused)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(om::fix_session_event)
+
+namespace om {
+namespace {
+
+using fix_reconnect_atom = caf::atom_constant<caf::atom("fixrecon")>;
+using fix_timeout_atom = caf::atom_constant<caf::atom("fixtmo")>;
+
+using fix_venue_actor = venue_actor::extend<caf::reacts_to<fix_inbound>,
+                                            caf::reacts_to<fix_refused>,
+                                            caf::reacts_to<fix_session_event>,
+                                            caf::reacts_to<fix_reconnect_atom>,
+                                            caf::reacts_to<fix_timeout_atom, std::string, uint64_t>>;
+
+constexpr size_t done_retention = 200'000;
+constexpr size_t exec_id_retention = 2'000'000;
+
+enum class pending_kind : uint8_t { none, cancel, replace, status };
+
+struct fix_leg {
+  order_id id;
+  uint32_t leg = 0;
+  venue_report_sink reply_to;
+  std::string symbol;
+  om::side side = side::buy;
+  ord_type type = ord_type::limit;
+  time_in_force tif = time_in_force::day;
+  quantity qty;
+  price px;
+  /// The ClOrdID the venue knows the leg by now (the last accepted one).
+  std::string live_clid;
+  uint32_t next_n = 1;
+  pending_kind pending = pending_kind::none;
+  /// What the status request in flight answers: a timed-out cancel or
+  /// replace, or a reconciliation.
+  pending_kind status_for = pending_kind::none;
+  std::string pending_clid;
+  quantity pending_qty;
+  price pending_px;
+  uint64_t generation = 0; // of the timer guarding `pending`
+  std::string venue_order_id;
+  uint64_t seq = 0;
+  bool acked = false;
+  bool done = false;
+  bool unknown = false;
+  quantity cum;
+  int128 value = 0; // exact sum of last_px * last_qty
+  /// The highest CumQty the venue reported for the leg (its own ledger).
+  quantity venue_cum;
+  std::vector<venue_report> log;
+};
+
+std::string leg_key(order_id id, uint32_t leg) {
+  return std::to_string(id.value) + ":" + std::to_string(leg);
+}
+
+struct fix_venue_state {
+  static inline const char* name = "om.fix_venue";
+  fix_venue_options opts;
+  fixmap::venue_fields fields;
+  std::string session;
+  std::unique_ptr<fix::engine> engine;
+  std::unordered_map<std::string, fix_leg> legs;        // by leg key
+  std::unordered_map<std::string, std::string> clids;   // ClOrdID -> leg key
+  std::deque<std::string> done;
+  std::unordered_set<std::string> exec_ids;
+  std::deque<std::string> exec_order;
+  /// Reports for legs not bound yet (after a restart, before the order
+  /// actor's rebind): kept by leg key and applied at the rebind.
+  std::unordered_map<std::string, std::vector<fixmap::exec_report>> early;
+  std::set<std::string> unsupported; // MsgTypes refused with reason 3
+  /// What the venue reported executed per desk order (max CumQty per leg,
+  /// summed), the venue side of the end-of-day reconciliation.
+  std::unordered_map<uint64_t, order_execution> executed;
+  venue_counters counters;
+  std::chrono::milliseconds backoff{0};
+  bool reconnect_scheduled = false;
+  std::mt19937_64 rng;
+  std::shared_ptr<spdlog::logger> log = log::get("fix");
+};
+
+using fix_ptr = fix_venue_actor::stateful_pointer<fix_venue_state>;
+
+// ------------------------------------------------------------------ reports
+
+void send_report(fix_ptr self, fix_leg& l, venue_report r) {
+  auto& st = self->state;
+  r.id = l.id;
+  r.leg = l.leg;
+  r.venue = st.opts.cfg.id;
+  r.venue_order_id = l.venue_order_id;
+  r.seq = ++l.seq;
+  if (r.venue_ns == 0)
+    r.venue_ns = wall_ns();
+  l.log.push_back(r);
+  if (l.reply_to)
+    caf::anon_send(l.reply_to, std::move(r));
+}
+
+void mark_done(fix_venue_state& st, fix_leg& l) {
+  if (l.done)
+    return;
+  l.done = true;
+  l.unknown = false;
+  st.done.push_back(leg_key(l.id, l.leg));
+  while (st.done.size() > done_retention) {
+    auto i = st.legs.find(st.done.front());
+    if (i != st.legs.end()) {
+      st.clids.erase(i->second.live_clid);
+      st.clids.erase(fixmap::cl_ord_id(i->second.id, i->second.leg, 0));
+      st.legs.erase(i);
+    }
+    st.done.pop_front();
+  }
+}
+
+void report_simple(fix_ptr self, fix_leg& l, venue_report_kind k, std::string reason) {
+  venue_report r;
+  r.kind = k;
+  r.cum_qty = l.cum;
+  r.leaves_qty = l.done ? quantity{} : l.qty - l.cum;
+  r.reason = std::move(reason);
+  send_report(self, l, std::move(r));
+}
+
+void ensure_acked(fix_ptr self, fix_leg& l) {
+  if (l.acked)
+    return;
+  l.acked = true;
+  report_simple(self, l, venue_report_kind::ack, "");
+}
+
+/// Books the part of a report's CumQty this leg has not booked yet; false
+/// if there is none (a duplicate, or a report behind one already applied).
+bool book_fill(fix_ptr self, fix_leg& l, quantity venue_cum, quantity last_qty, price last_px,
+               quantity leaves, const std::string& exec_id, int64_t venue_ns) {
+  auto& st = self->state;
+  if (venue_cum <= l.cum)
+    return false;
+  auto qty = venue_cum - l.cum;
+  if (last_qty.is_positive() && last_qty < qty)
+    qty = last_qty; // CumQty jumped past this fill: later fills come on their own
+  if (l.cum + qty > l.qty) {
+    st.log->error("venue={} order_id={} leg={} event=overfill_refused cum={} fill={} qty={}",
+                  st.opts.cfg.id.value, to_string(l.id), l.leg, to_string(l.cum),
+                  to_string(qty), to_string(l.qty));
+    qty = l.qty - l.cum;
+    if (!qty.is_positive())
+      return false;
+  }
+  ensure_acked(self, l);
+  l.cum += qty;
+  l.value += exact_value(last_px, qty);
+  venue_report r;
+  r.kind = venue_report_kind::fill;
+  r.last_qty = qty;
+  r.last_px = last_px;
+  r.cum_qty = l.cum;
+  r.leaves_qty = l.cum >= l.qty ? quantity{} : (leaves.is_positive() ? leaves : l.qty - l.cum);
+  r.exec_id = exec_id;
+  r.venue_ns = venue_ns;
+  ++st.counters.fills;
+  bool filled = r.leaves_qty.is_zero();
+  if (filled)
+    mark_done(st, l);
+  send_report(self, l, std::move(r));
+  return true;
+}
+
+// ------------------------------------------------------------------ sending
+
+fixmap::order_terms terms_of(const fix_leg& l) {
+  fixmap::order_terms t;
+  t.cl_ord_id = l.live_clid;
+  t.order_id = l.venue_order_id;
+  t.symbol = l.symbol;
+  t.side = l.side;
+  t.type = l.type;
+  t.tif = l.tif;
+  t.qty = l.qty;
+  t.px = l.px;
+  t.transact_ns = wall_ns();
+  return t;
+}
+
+bool logged_on(fix_ptr self) {
+  return self->state.counters.session_state == "logged_on";
+}
+
+bool send_fix(fix_ptr self, const fix::message& m, std::string& why) {
+  auto& st = self->state;
+  if (!st.engine->send(st.session, m, &why)) {
+    st.log->warn("venue={} event=send_failed msg_type={} reason=\"{}\"", st.opts.cfg.id.value,
+                 m.msg_type, why);
+    return false;
+  }
+  return true;
+}
+
+void arm_timer(fix_ptr self, fix_leg& l, std::chrono::milliseconds d) {
+  ++l.generation;
+  self->delayed_send(self, d, fix_timeout_atom::value, leg_key(l.id, l.leg), l.generation);
+}
+
+std::string next_clid(fix_venue_state& st, fix_leg& l) {
+  auto c = fixmap::cl_ord_id(l.id, l.leg, l.next_n++);
+  st.clids[c] = leg_key(l.id, l.leg);
+  return c;
+}
+
+void request_status(fix_ptr self, fix_leg& l, pending_kind why) {
+  auto& st = self->state;
+  if (st.unsupported.count("H") > 0 || !logged_on(self)) {
+    l.unknown = true;
+    return;
+  }
+  std::string err;
+  if (!send_fix(self, fixmap::status_request(st.fields, terms_of(l)), err)) {
+    l.unknown = true;
+    return;
+  }
+  l.status_for = why;
+  if (l.pending == pending_kind::none)
+    l.pending = pending_kind::status;
+  arm_timer(self, l, st.opts.cfg.status_timeout);
+}
+
+/// Ends a cancel or replace in flight with a reject (the leg keeps working).
+void fail_pending(fix_ptr self, fix_leg& l, pending_kind what, std::string reason) {
+  l.pending = pending_kind::none;
+  l.status_for = pending_kind::none;
+  l.pending_clid.clear();
+  ++l.generation;
+  report_simple(self, l,
+                what == pending_kind::replace ? venue_report_kind::replace_rejected
+                                              : venue_report_kind::cancel_rejected,
+                std::move(reason));
+}
+
+void on_new(fix_ptr self, const venue_new_order& req) {
+  auto& st = self->state;
+  ++st.counters.orders;
+  auto key = leg_key(req.id, req.leg);
+  if (st.legs.count(key) > 0) {
+    st.log->warn("venue={} order_id={} leg={} event=duplicate_new", st.opts.cfg.id.value,
+                 to_string(req.id), req.leg);
+    return;
+  }
+  auto& l = st.legs[key];
+  l.id = req.id;
+  l.leg = req.leg;
+  l.reply_to = req.reply_to;
+  l.symbol = req.instrument.value;
+  l.side = req.side;
+  l.type = req.type;
+  l.tif = req.tif;
+  l.qty = req.qty;
+  l.px = req.px;
+  l.live_clid = fixmap::cl_ord_id(req.id, req.leg, 0);
+  st.clids[l.live_clid] = key;
+  auto reject = [&](std::string why) {
+    ++st.counters.rejects;
+    mark_done(st, l);
+    report_simple(self, l, venue_report_kind::reject, std::move(why));
+  };
+  if (!logged_on(self))
+    return reject("venue down: FIX session " + st.counters.session_state);
+  std::string err;
+  if (!send_fix(self, fixmap::new_order_single(st.fields, terms_of(l)), err))
+    return reject("venue down: " + err);
+}
+
+void on_cancel(fix_ptr self, const venue_cancel_order& req) {
+  auto& st = self->state;
+  auto i = st.legs.find(leg_key(req.id, req.leg));
+  if (i == st.legs.end()) {
+    st.log->warn("venue={} order_id={} leg={} event=cancel_unknown", st.opts.cfg.id.value,
+                 to_string(req.id), req.leg);
+    return;
+  }
+  auto& l = i->second;
+  if (l.done)
+    return report_simple(self, l, venue_report_kind::cancel_rejected, "order already done");
+  if (l.pending == pending_kind::cancel || l.pending == pending_kind::replace)
+    return report_simple(self, l, venue_report_kind::cancel_rejected,
+                         "a cancel or replace is already in flight at the venue");
+  if (st.unsupported.count("F") > 0)
+    return report_simple(self, l, venue_report_kind::cancel_rejected,
+                         "venue does not support OrderCancelRequest (F)");
+  if (!logged_on(self))
+    return report_simple(self, l, venue_report_kind::cancel_rejected,
+                         "venue down: FIX session " + st.counters.session_state);
+  auto t = terms_of(l);
+  t.orig_cl_ord_id = l.live_clid;
+  t.cl_ord_id = next_clid(st, l);
+  std::string err;
+  if (!send_fix(self, fixmap::cancel_request(st.fields, t), err))
+    return report_simple(self, l, venue_report_kind::cancel_rejected, "venue down: " + err);
+  l.pending = pending_kind::cancel;
+  l.pending_clid = t.cl_ord_id;
+  arm_timer(self, l, st.opts.cfg.cancel_timeout);
+}
+
+void send_replacement_new(fix_ptr self, fix_leg& l);
+
+void on_replace(fix_ptr self, const venue_replace_order& req) {
+  auto& st = self->state;
+  auto i = st.legs.find(leg_key(req.id, req.leg));
+  if (i == st.legs.end())
+    return;
+  auto& l = i->second;
+  if (l.done)
+    return report_simple(self, l, venue_report_kind::replace_rejected, "order already done");
+  if (l.pending == pending_kind::cancel || l.pending == pending_kind::replace)
+    return report_simple(self, l, venue_report_kind::replace_rejected,
+                         "a cancel or replace is already in flight at the venue");
+  if (!logged_on(self))
+    return report_simple(self, l, venue_report_kind::replace_rejected,
+                         "venue down: FIX session " + st.counters.session_state);
+  if (st.unsupported.count("G") > 0 && !st.opts.cfg.replace_by_cancel_new)
+    return report_simple(self, l, venue_report_kind::replace_rejected,
+                         "venue does not support OrderCancelReplaceRequest (G)");
+  auto t = terms_of(l);
+  t.orig_cl_ord_id = l.live_clid;
+  t.cl_ord_id = next_clid(st, l);
+  t.qty = req.qty;
+  t.px = req.px;
+  l.pending_qty = req.qty;
+  l.pending_px = req.px;
+  std::string err;
+  bool by_cancel = st.unsupported.count("G") > 0;
+  auto m = by_cancel ? fixmap::cancel_request(st.fields, [&] {
+    auto c = t;
+    c.qty = l.qty;
+    return c;
+  }())
+                     : fixmap::replace_request(st.fields, t);
+  if (!send_fix(self, m, err))
+    return report_simple(self, l, venue_report_kind::replace_rejected, "venue down: " + err);
+  l.pending = pending_kind::replace;
+  l.pending_clid = t.cl_ord_id;
+  arm_timer(self, l, st.opts.cfg.cancel_timeout);
+}
+
+// ------------------------------------------------------------------ inbound
+
+fix_leg* leg_of(fix_venue_state& st, const std::string& clid) {
+  auto i = st.clids.find(clid);
+  if (i == st.clids.end())
+    return nullptr;
+  auto j = st.legs.find(i->second);
+  return j == st.legs.end() ? nullptr : &j->second;
+}
+
+bool seen_exec(fix_venue_state& st, const std::string& exec_id) {
+  if (exec_id.empty())
+    return false;
+  if (!st.exec_ids.insert(exec_id).second)
+    return true;
+  st.exec_order.push_back(exec_id);
+  while (st.exec_order.size() > exec_id_retention) {
+    st.exec_ids.erase(st.exec_order.front());
+    st.exec_order.pop_front();
+  }
+  return false;
+}
+
+void note_venue_cum(fix_venue_state& st, fix_leg& l, const fixmap::exec_report& r) {
+  if (r.cum_qty <= l.venue_cum)
+    return;
+  auto& x = st.executed[l.id.value];
+  x.id = l.id;
+  x.qty += r.cum_qty - l.venue_cum;
+  if (r.kind == fixmap::exec_kind::trade)
+    ++x.fills;
+  l.venue_cum = r.cum_qty;
+}
+
+/// A replace the venue confirmed: the leg's terms and ClOrdID move on.
+void apply_replaced(fix_ptr self, fix_leg& l, const fixmap::exec_report& r) {
+  l.live_clid = r.cl_ord_id.empty() ? l.pending_clid : r.cl_ord_id;
+  l.qty = l.pending_qty.is_positive() ? l.pending_qty : r.cum_qty + r.leaves_qty;
+  if (l.pending_px.is_positive())
+    l.px = l.pending_px;
+  l.pending = pending_kind::none;
+  l.pending_clid.clear();
+  ++l.generation;
+  ++self->state.counters.replaces;
+  venue_report out;
+  out.kind = venue_report_kind::replaced;
+  out.cum_qty = l.cum;
+  out.leaves_qty = l.qty > l.cum ? l.qty - l.cum : quantity{};
+  send_report(self, l, std::move(out));
+}
+
+void apply_status(fix_ptr self, fix_leg& l, const fixmap::exec_report& r, int64_t now) {
+  auto& st = self->state;
+  auto why = l.status_for;
+  l.status_for = pending_kind::none;
+  if (l.pending == pending_kind::status)
+    l.pending = pending_kind::none;
+  ++l.generation;
+  l.unknown = false;
+  // Fills the venue booked that we have not: booked now, at the price that
+  // makes our average equal the venue's.
+  if (r.cum_qty > l.cum) {
+    auto missing = r.cum_qty - l.cum;
+    auto venue_value = exact_value(r.avg_px, r.cum_qty);
+    auto px = average_price(venue_value - l.value, missing);
+    if (!px.is_positive())
+      px = r.avg_px;
+    st.log->warn("venue={} order_id={} leg={} event=reconciled_fill qty={} px={}",
+                 st.opts.cfg.id.value, to_string(l.id), l.leg, to_string(missing),
+                 to_string(px));
+    book_fill(self, l, r.cum_qty, missing, px, r.leaves_qty,
+              "recon-" + r.order_id + "-" + to_string(r.cum_qty), now);
+  }
+  if (l.done)
+    return;
+  switch (r.ord_status) {
+    case '2':
+      return; // filled: booked above
+    case '4':
+    case 'C':
+    case '3':
+      ++st.counters.cancels;
+      mark_done(st, l);
+      return report_simple(self, l, venue_report_kind::canceled,
+                           r.ord_status == 'C' ? "expired at the venue" : "canceled at the venue");
+    case '8':
+      if (r.ord_rej_reason == 5 || !l.acked) {
+        // The venue does not know the order (never received, or its book
+        // was lost): closed so the order can end.
+        mark_done(st, l);
+        if (!l.acked) {
+          ++st.counters.rejects;
+          return report_simple(self, l, venue_report_kind::reject,
+                               "venue has no such order: " + r.text);
+        }
+        ++st.counters.cancels;
+        return report_simple(self, l, venue_report_kind::canceled,
+                             "venue has no such order: " + r.text);
+      }
+      return;
+    default:
+      ensure_acked(self, l);
+      if (why == pending_kind::cancel || why == pending_kind::replace)
+        fail_pending(self, l, why,
+                     std::string{"venue did not answer the "}
+                       + (why == pending_kind::cancel ? "cancel" : "replace")
+                       + "; it reports the order still working");
+  }
+}
+
+void apply_exec(fix_ptr self, const fixmap::exec_report& r, int64_t now) {
+  auto& st = self->state;
+  auto l = leg_of(st, r.cl_ord_id);
+  if (!l && !r.orig_cl_ord_id.empty())
+    l = leg_of(st, r.orig_cl_ord_id);
+  if (!l) {
+    order_id id;
+    uint32_t leg = 0, n = 0;
+    if (fixmap::parse_cl_ord_id(r.cl_ord_id, id, leg, n)) {
+      // Ours, not bound yet: kept for the order actor's rebind.
+      st.early[leg_key(id, leg)].push_back(r);
+      return;
+    }
+    ++st.counters.foreign_reports;
+    st.log->warn("venue={} event=foreign_report cl_ord_id={} order_id={} exec_type={} "
+                 "note=\"an order this node does not know; check it with the venue\"",
+                 st.opts.cfg.id.value, r.cl_ord_id, r.order_id, to_string(r.kind));
+    return;
+  }
+  if (r.kind != fixmap::exec_kind::order_status && r.kind != fixmap::exec_kind::restated
+      && seen_exec(st, r.exec_id)) {
+    ++st.counters.duplicates;
+    return;
+  }
+  if (!r.order_id.empty())
+    l->venue_order_id = r.order_id; // venues may change it between reports
+  note_venue_cum(st, *l, r);
+  int64_t venue_ns = r.transact_ns ? *r.transact_ns : now;
+  bool pending_for = !l->pending_clid.empty() && r.cl_ord_id == l->pending_clid;
+  switch (r.kind) {
+    case fixmap::exec_kind::pending_new:
+    case fixmap::exec_kind::pending_cancel:
+    case fixmap::exec_kind::pending_replace:
+      return;
+    case fixmap::exec_kind::new_order:
+      if (l->done)
+        return;
+      return ensure_acked(self, *l);
+    case fixmap::exec_kind::trade:
+      if (r.poss_dup && r.cum_qty <= l->cum) {
+        ++st.counters.duplicates;
+        return;
+      }
+      if (!book_fill(self, *l, r.cum_qty, r.last_qty, r.last_px, r.leaves_qty, r.exec_id,
+                     venue_ns))
+        ++st.counters.duplicates;
+      // A fill can carry the replace's new ClOrdID: the replace went through.
+      if (pending_for && l->pending == pending_kind::replace && !l->done)
+        apply_replaced(self, *l, r);
+      return;
+    case fixmap::exec_kind::canceled:
+    case fixmap::exec_kind::expired:
+    case fixmap::exec_kind::done_for_day: {
+      if (l->done)
+        return;
+      if (l->pending == pending_kind::replace && st.unsupported.count("G") > 0 && pending_for) {
+        // Cancel-and-resend: the cancel half is done; send the new terms.
+        return send_replacement_new(self, *l);
+      }
+      // Fills the cancel report shows but we have not seen come first.
+      if (r.cum_qty > l->cum)
+        book_fill(self, *l, r.cum_qty, r.cum_qty - l->cum, r.avg_px, quantity{},
+                  r.exec_id + "-cum", venue_ns);
+      if (l->done)
+        return;
+      l->pending = pending_kind::none;
+      ++l->generation;
+      ++st.counters.cancels;
+      mark_done(st, *l);
+      std::string why = r.kind == fixmap::exec_kind::expired    ? "expired at the venue"
+                        : r.kind == fixmap::exec_kind::done_for_day ? "done for day"
+                                                                    : r.text;
+      return report_simple(self, *l, venue_report_kind::canceled, why);
+    }
+    case fixmap::exec_kind::replaced:
+      if (l->done)
+        return;
+      if (r.cum_qty > l->cum)
+        book_fill(self, *l, r.cum_qty, r.cum_qty - l->cum, r.avg_px, r.leaves_qty,
+                  r.exec_id + "-cum", venue_ns);
+      return apply_replaced(self, *l, r);
+    case fixmap::exec_kind::rejected:
+      if (pending_for && l->pending != pending_kind::none)
+        return fail_pending(self, *l, l->pending, "venue rejected: " + r.text);
+      if (l->acked || l->done) {
+        st.log->warn("venue={} order_id={} leg={} event=late_reject text=\"{}\"",
+                     st.opts.cfg.id.value, to_string(l->id), l->leg, r.text);
+        return;
+      }
+      ++st.counters.rejects;
+      mark_done(st, *l);
+      return report_simple(self, *l, venue_report_kind::reject,
+                           r.text.empty() ? "rejected by venue" : r.text);
+    case fixmap::exec_kind::order_status:
+      return apply_status(self, *l, r, now);
+    case fixmap::exec_kind::restated:
+      st.log->info("venue={} order_id={} leg={} event=restated text=\"{}\"",
+                   st.opts.cfg.id.value, to_string(l->id), l->leg, r.text);
+      return;
+    case fixmap::exec_kind::trade_bust:
+      // Busts and corrections change booked fills: an operator's call.
+      st.log->error("venue={} order_id={} leg={} event=trade_bust exec_id={} "
+                    "note=\"venue busted or corrected a fill; review with the venue\"",
+                    st.opts.cfg.id.value, to_string(l->id), l->leg, r.exec_id);
+      l->unknown = true;
+      return;
+    case fixmap::exec_kind::other:
+      return;
+  }
+}
+
+void send_replacement_new(fix_ptr self, fix_leg& l) {
+  // The venue canceled the old order; the leg continues as a new one with
+  // the amended terms (its fills so far stay booked).
+  auto& st = self->state;
+  l.qty = l.pending_qty;
+  l.px = l.pending_px;
+  auto remaining = l.qty > l.cum ? l.qty - l.cum : quantity{};
+  l.live_clid = l.pending_clid;
+  l.pending = pending_kind::none;
+  l.pending_clid.clear();
+  ++l.generation;
+  if (!remaining.is_positive()) {
+    mark_done(st, l);
+    return report_simple(self, l, venue_report_kind::canceled, "amended below the filled quantity");
+  }
+  auto t = terms_of(l);
+  t.qty = remaining;
+  std::string err;
+  if (!send_fix(self, fixmap::new_order_single(st.fields, t), err)) {
+    mark_done(st, l);
+    return report_simple(self, l, venue_report_kind::canceled, "venue down: " + err);
+  }
+  // The venue's new order counts from zero; the leg keeps its cum.
+  l.qty = l.cum + remaining;
+  ++st.counters.replaces;
+  report_simple(self, l, venue_report_kind::replaced, "");
+}
+
+void apply_cancel_reject(fix_ptr self, const fixmap::cancel_reject& r) {
+  auto& st = self->state;
+  auto l = leg_of(st, r.cl_ord_id);
+  if (!l)
+    l = leg_of(st, r.orig_cl_ord_id);
+  if (!l) {
+    ++st.counters.foreign_reports;
+    return;
+  }
+  if (l->pending != pending_kind::cancel && l->pending != pending_kind::replace)
+    return;
+  auto what = r.for_replace ? pending_kind::replace : pending_kind::cancel;
+  if (l->pending != what && !(l->pending == pending_kind::replace && !r.for_replace))
+    return;
+  std::string why = r.text.empty() ? "venue refused" : r.text;
+  if (r.reason >= 0)
+    why += " (CxlRejReason " + std::to_string(r.reason) + ")";
+  fail_pending(self, *l, l->pending, why);
+}
+
+void apply_message_reject(fix_ptr self, const fixmap::message_reject& r) {
+  auto& st = self->state;
+  auto text = fixmap::describe_reject(r);
+  st.log->warn("venue={} event=message_reject ref_msg_type={} ref_seq={} cl_ord_id={} "
+               "text=\"{}\"",
+               st.opts.cfg.id.value, r.ref_msg_type, r.ref_seq, r.ref_cl_ord_id, text);
+  if (!r.session_level && r.reason == 3 && !r.ref_msg_type.empty()
+      && st.unsupported.insert(r.ref_msg_type).second) {
+    st.counters.unsupported.assign(st.unsupported.begin(), st.unsupported.end());
+    st.log->warn("venue={} event=capability_missing msg_type={}", st.opts.cfg.id.value,
+                 r.ref_msg_type);
+  }
+  auto l = leg_of(st, r.ref_cl_ord_id);
+  if (!l)
+    return;
+  auto type = r.ref_msg_type;
+  if (type.empty()) {
+    // A session Reject may omit RefMsgType: it is what the ClOrdID was for.
+    type = r.ref_cl_ord_id == fixmap::cl_ord_id(l->id, l->leg, 0) ? "D"
+           : l->pending == pending_kind::cancel                    ? "F"
+           : l->pending == pending_kind::replace                   ? "G"
+                                                                   : "H";
+  }
+  if (type == "D") {
+    if (l->done || l->acked)
+      return;
+    ++st.counters.rejects;
+    mark_done(st, *l);
+    return report_simple(self, *l, venue_report_kind::reject, text);
+  }
+  if ((type == "F" && l->pending == pending_kind::cancel)
+      || (type == "G" && l->pending == pending_kind::replace))
+    return fail_pending(self, *l, l->pending, text);
+  if (type == "F" && l->pending == pending_kind::replace && st.unsupported.count("G") > 0)
+    return fail_pending(self, *l, l->pending, text);
+  if (type == "G" && l->pending == pending_kind::replace && st.opts.cfg.replace_by_cancel_new) {
+    // Retried as a cancel and a new order.
+    l->pending = pending_kind::none;
+    venue_replace_order again{l->id, l->leg, l->pending_qty, l->pending_px};
+    return on_replace(self, again);
+  }
+  if (type == "H") {
+    auto why = l->status_for;
+    l->status_for = pending_kind::none;
+    if (l->pending == pending_kind::status)
+      l->pending = pending_kind::none;
+    l->unknown = true;
+    if (why == pending_kind::cancel || why == pending_kind::replace)
+      fail_pending(self, *l, why, "venue did not answer and cannot report status: leg state unknown");
+  }
+}
+
+void on_timeout(fix_ptr self, const std::string& key, uint64_t generation) {
+  auto& st = self->state;
+  auto i = st.legs.find(key);
+  if (i == st.legs.end())
+    return;
+  auto& l = i->second;
+  if (l.generation != generation || l.done)
+    return;
+  if (l.status_for != pending_kind::none || l.pending == pending_kind::status) {
+    // No status answer either: the leg is unknown until the venue reports.
+    auto why = l.status_for;
+    l.status_for = pending_kind::none;
+    if (l.pending == pending_kind::status)
+      l.pending = pending_kind::none;
+    l.unknown = true;
+    st.log->error("venue={} order_id={} leg={} event=leg_unknown "
+                  "note=\"no answer to a status request\"",
+                  st.opts.cfg.id.value, to_string(l.id), l.leg);
+    if (why == pending_kind::cancel || why == pending_kind::replace)
+      fail_pending(self, l, why, "venue did not answer; leg state unknown");
+    return;
+  }
+  if (l.pending == pending_kind::cancel || l.pending == pending_kind::replace) {
+    st.log->warn("venue={} order_id={} leg={} event=request_timeout kind={}",
+                 st.opts.cfg.id.value, to_string(l.id), l.leg,
+                 l.pending == pending_kind::cancel ? "cancel" : "replace");
+    auto what = l.pending;
+    if (st.unsupported.count("H") > 0 || !logged_on(self)) {
+      l.unknown = true;
+      return fail_pending(self, l, what, "venue did not answer; leg state unknown");
+    }
+    request_status(self, l, what);
+  }
+}
+
+void on_rebind(fix_ptr self, const venue_rebind& req) {
+  auto& st = self->state;
+  auto key = leg_key(req.id, req.leg);
+  auto i = st.legs.find(key);
+  if (i != st.legs.end()) {
+    auto& l = i->second;
+    l.reply_to = req.reply_to;
+    for (auto& r : l.log)
+      if (r.seq > req.last_seq)
+        caf::anon_send(l.reply_to, r);
+    return;
+  }
+  // A leg this actor never saw (the node restarted): rebuilt from what the
+  // order actor knows, then reconciled with the venue.
+  auto& l = st.legs[key];
+  l.id = req.id;
+  l.leg = req.leg;
+  l.reply_to = req.reply_to;
+  l.symbol = req.instrument.value;
+  l.side = req.side;
+  l.qty = req.qty;
+  l.cum = req.cum_qty;
+  l.seq = req.last_seq;
+  l.acked = req.last_seq > 0;
+  l.venue_order_id = req.venue_order_id;
+  l.live_clid = fixmap::cl_ord_id(req.id, req.leg, 0);
+  l.next_n = 1000; // past any ClOrdID the previous incarnation used
+  st.clids[l.live_clid] = key;
+  l.unknown = true;
+  auto e = st.early.find(key);
+  if (e != st.early.end()) {
+    auto reports = std::move(e->second);
+    st.early.erase(e);
+    for (auto& r : reports) {
+      st.clids[r.cl_ord_id] = key;
+      apply_exec(self, r, wall_ns());
+    }
+  }
+  if (!l.done)
+    request_status(self, l, pending_kind::none);
+}
+
+// ------------------------------------------------------------------ session
+
+void schedule_reconnect(fix_ptr self) {
+  auto& st = self->state;
+  if (st.reconnect_scheduled)
+    return;
+  st.reconnect_scheduled = true;
+  auto& cfg = st.opts.cfg;
+  st.backoff = st.backoff.count() == 0 ? cfg.reconnect_initial
+                                       : std::min(cfg.reconnect_max, st.backoff * 2);
+  std::uniform_real_distribution<double> jitter{0.8, 1.2};
+  auto wait = std::chrono::milliseconds{
+    static_cast<int64_t>(static_cast<double>(st.backoff.count()) * jitter(st.rng))};
+  st.log->info("venue={} event=reconnect_scheduled in_ms={}", cfg.id.value, wait.count());
+  self->delayed_send(self, wait, fix_reconnect_atom::value);
+}
+
+void reconcile_open_legs(fix_ptr self) {
+  auto& st = self->state;
+  size_t n = 0;
+  for (auto& [_, l] : st.legs)
+    if (!l.done && l.pending == pending_kind::none) {
+      request_status(self, l, pending_kind::none);
+      ++n;
+    }
+  if (n > 0)
+    st.log->info("venue={} event=reconcile legs={}", st.opts.cfg.id.value, n);
+}
+
+void on_session_event(fix_ptr self, const fix::event& e) {
+  auto& st = self->state;
+  auto& c = st.counters;
+  auto& id = st.opts.cfg.id.value;
+  switch (e.kind) {
+    case fix::event_kind::created:
+      return;
+    case fix::event_kind::logon_sent:
+      c.session_state = "logon_sent";
+      return;
+    case fix::event_kind::logged_on: {
+      c.session_state = "logged_on";
+      c.last_error.clear();
+      c.peer_skew_ms = e.peer_skew_ns / 1'000'000;
+      st.backoff = std::chrono::milliseconds{0};
+      auto seqs = st.engine->seq_nums(st.session);
+      st.log->info("venue={} event=logged_on session={} next_out={} next_in={} "
+                   "peer_clock_skew_ms={}",
+                   id, st.session, seqs.first, seqs.second, c.peer_skew_ms);
+      if (std::abs(c.peer_skew_ms) > 1000)
+        st.log->warn("venue={} event=clock_skew peer_clock_skew_ms={} "
+                     "note=\"the venue's clock differs from ours; timestamps compare badly\"",
+                     id, c.peer_skew_ms);
+      return reconcile_open_legs(self);
+    }
+    case fix::event_kind::disconnected:
+      if (e.was_logged_on) {
+        c.session_state = "disconnected";
+        ++c.reconnects;
+        size_t open = 0;
+        for (auto& [_, l] : st.legs)
+          if (!l.done) {
+            l.unknown = true;
+            ++open;
+          }
+        st.log->warn("venue={} event=disconnected open_legs={} "
+                     "note=\"open legs are unknown until reconciled at logon\"",
+                     id, open);
+      } else {
+        c.session_state = "logon_refused";
+        c.last_error = "the venue closed the connection after our Logon without answering: "
+                       "check SenderCompID/TargetCompID and BeginString "
+                       "(sent " + st.session + ")";
+        st.log->error("venue={} event=logon_refused session={} note=\"{}\"", id, st.session,
+                      c.last_error);
+      }
+      return schedule_reconnect(self);
+    case fix::event_kind::note:
+      if (e.text.rfind("Connection failed", 0) == 0) {
+        c.session_state = "connect_failed";
+        c.last_error = e.text;
+        st.engine->enable(st.session, false);
+        st.log->warn("venue={} event=connect_failed host={} port={} text=\"{}\"", id,
+                     st.opts.cfg.host, st.opts.cfg.port, e.text);
+        return schedule_reconnect(self);
+      }
+      if (e.text.rfind("Connection succeeded", 0) == 0)
+        c.session_state = "connecting";
+      st.log->debug("venue={} event=session_note text=\"{}\"", id, e.text);
+      return;
+  }
+}
+
+void on_reconnect(fix_ptr self) {
+  auto& st = self->state;
+  st.reconnect_scheduled = false;
+  if (logged_on(self))
+    return;
+  st.counters.session_state = "connecting";
+  st.engine->enable(st.session, true);
+}
+
+fix_venue_actor::behavior_type fix_venue_impl(fix_ptr self, fix_venue_options opts) {
+  auto& st = self->state;
+  st.opts = std::move(opts);
+  st.rng.seed(st.opts.seed);
+  auto& cfg = st.opts.cfg;
+  st.counters.venue = cfg.id;
+  st.fields.ver = *fixmap::parse_version(cfg.begin_string);
+  st.fields.account = cfg.account;
+  st.fields.ex_destination = cfg.ex_destination;
+  st.fields.handl_inst = cfg.handl_inst;
+  for (auto& [tag, value] : cfg.extra_tags)
+    st.fields.extra.push_back(fix::field{tag, value});
+  fix::session_spec spec;
+  spec.begin_string = cfg.begin_string;
+  spec.sender_comp_id = cfg.sender_comp_id;
+  spec.target_comp_id = cfg.target_comp_id;
+  spec.host = cfg.host;
+  spec.port = cfg.port;
+  spec.heartbeat_s = static_cast<int>(cfg.heartbeat_s);
+  spec.store_dir = st.opts.store_dir;
+  spec.data_dictionary = st.opts.data_dictionary;
+  spec.reset_on_logon = cfg.reset_on_logon;
+  st.session = fix::engine::key_of(spec);
+  st.counters.session = st.session;
+  st.counters.session_state = "connecting";
+  fix::handlers h;
+  auto me = caf::actor_cast<caf::actor>(self);
+  auto ver = st.fields.ver;
+  h.on_app = [me, ver](const std::string&, const fix::message& m) -> fix::refusal {
+    auto r = fixmap::read_inbound(ver, m);
+    if (auto bad = std::get_if<fix::refusal>(&r)) {
+      caf::anon_send(me, fix_refused{m.msg_type, *bad});
+      return *bad;
+    }
+    caf::anon_send(me, fix_inbound{std::move(std::get<fixmap::inbound>(r)), wall_ns()});
+    return {};
+  };
+  h.on_event = [me](const fix::event& e) { caf::anon_send(me, fix_session_event{e}); };
+  std::string err;
+  st.engine = fix::engine::make(fix::role::initiator, {spec}, std::move(h), &err);
+  if (!st.engine || !st.engine->start(&err)) {
+    st.log->error("venue={} event=start_failed reason=\"{}\"", cfg.id.value, err);
+    self->quit(make_error(errc::config_invalid, "venue " + cfg.id.value + ": " + err));
+    return fix_venue_actor::behavior_type::make_empty_behavior();
+  }
+  register_self(self, svc::venue, cfg.id.value);
+  st.log->info("venue={} event=started kind=fix session={} host={} port={} store={}",
+               cfg.id.value, st.session, cfg.host, cfg.port,
+               st.opts.store_dir.empty() ? "memory" : st.opts.store_dir);
+  self->attach_functor([self] {
+    if (self->state.engine)
+      self->state.engine->stop();
+  });
+  return {
+    [self](const venue_new_order& x) { on_new(self, x); },
+    [self](const venue_cancel_order& x) { on_cancel(self, x); },
+    [self](const venue_replace_order& x) { on_replace(self, x); },
+    [self](const venue_rebind& x) { on_rebind(self, x); },
+    [self](book_atom, const instrument_id& inst) {
+      // No market data in this actor: an empty book.
+      book_view v;
+      v.venue = self->state.opts.cfg.id;
+      v.instrument = inst;
+      return v;
+    },
+    [self](stats_atom) {
+      auto& st = self->state;
+      auto c = st.counters;
+      for (auto& [_, l] : st.legs)
+        if (l.unknown && !l.done)
+          c.unknown_legs.push_back(to_string(l.id) + "/" + std::to_string(l.leg));
+      return c;
+    },
+    [self](executions_atom) {
+      // The venue's word, not our booking: the CumQty it reported per leg.
+      auto& st = self->state;
+      venue_executions v;
+      v.venue = st.opts.cfg.id;
+      v.orders.reserve(st.executed.size());
+      for (auto& [_, x] : st.executed)
+        v.orders.push_back(x);
+      return v;
+    },
+    [](tick_atom) {},
+    [self](fix_inbound& in) {
+      std::visit(
+        [&](auto& m) {
+          using T = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<T, fixmap::exec_report>)
+            apply_exec(self, m, in.received_ns);
+          else if constexpr (std::is_same_v<T, fixmap::cancel_reject>)
+            apply_cancel_reject(self, m);
+          else
+            apply_message_reject(self, m);
+        },
+        in.msg);
+    },
+    [self](const fix_refused& r) {
+      auto& st = self->state;
+      ++st.counters.refused;
+      st.counters.last_error = "refused a " + r.msg_type + ": " + r.why.text;
+      st.log->warn("venue={} event=inbound_refused msg_type={} tag={} reason=\"{}\"",
+                   st.opts.cfg.id.value, r.msg_type, r.why.tag, r.why.text);
+    },
+    [self](const fix_session_event& e) { on_session_event(self, e.e); },
+    [self](fix_reconnect_atom) { on_reconnect(self); },
+    [self](fix_timeout_atom, const std::string& key, uint64_t gen) { on_timeout(self, key, gen); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_fix_venue(caf::actor_system& sys, fix_venue_options opts) {
+  return caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(fix_venue_impl, std::move(opts)));
+}
+
+} // namespace om
