@@ -278,6 +278,14 @@ void fail_pending(fix_ptr self, fix_leg& l, pending_kind what, std::string reaso
                 std::move(reason));
 }
 
+/// Symbol (55) as venues know it: the instrument's primary symbol.
+std::string symbol_of(const fix_venue_state& st, const instrument_id& id) {
+  if (st.opts.refdata)
+    if (auto inst = st.opts.refdata->find(id))
+      return inst->symbol;
+  return id.value;
+}
+
 void on_new(fix_ptr self, const venue_new_order& req) {
   auto& st = self->state;
   ++st.counters.orders;
@@ -291,7 +299,7 @@ void on_new(fix_ptr self, const venue_new_order& req) {
   l.id = req.id;
   l.leg = req.leg;
   l.reply_to = req.reply_to;
-  l.symbol = req.instrument.value;
+  l.symbol = symbol_of(st, req.instrument);
   l.side = req.side;
   l.type = req.type;
   l.tif = req.tif;
@@ -757,7 +765,7 @@ void on_rebind(fix_ptr self, const venue_rebind& req) {
   l.id = req.id;
   l.leg = req.leg;
   l.reply_to = req.reply_to;
-  l.symbol = req.instrument.value;
+  l.symbol = symbol_of(st, req.instrument);
   l.side = req.side;
   l.qty = req.qty;
   l.cum = req.cum_qty;
@@ -931,10 +939,8 @@ fix_venue_actor::behavior_type fix_venue_impl(fix_ptr self, fix_venue_options op
   st.log->info("venue={} event=started kind=fix session={} host={} port={} store={}",
                cfg.id.value, st.session, cfg.host, cfg.port,
                st.opts.store_dir.empty() ? "memory" : st.opts.store_dir);
-  self->attach_functor([self] {
-    if (self->state.engine)
-      self->state.engine->stop();
-  });
+  // The state's destructor stops the engine (joins QuickFIX's threads):
+  // this actor is detached, so that blocks no scheduler thread.
   return {
     [self](const venue_new_order& x) { on_new(self, x); },
     [self](const venue_cancel_order& x) { on_cancel(self, x); },
