@@ -24,6 +24,8 @@ struct router_state {
   // Venues seen down or unresolvable, and when: skipped while the mark is
   // fresh (then tried again: a failed resolve marks them anew).
   std::unordered_map<std::string, caf::actor_clock::time_point> down_since;
+  // Venues that said their connection is down (until they say it is back).
+  std::unordered_map<std::string, std::string> disconnected;
   std::shared_ptr<spdlog::logger> log = log::get("router");
 };
 
@@ -53,6 +55,8 @@ caf::result<route_reply> route(router_ptr self, const route_request& req) {
       i = st.down_since.erase(i);
     }
   }
+  for (auto& [v, _] : st.disconnected)
+    unavailable.insert(v);
   auto r = st.table->route(req.inst, req.strategy, req.type, req.tif, req.qty, st.rng,
                            &unavailable);
   route_reply out;
@@ -103,6 +107,18 @@ caf::result<route_reply> route(router_ptr self, const route_request& req) {
   return rp;
 }
 
+void on_availability(router_ptr self, const venue_availability_changed& e) {
+  auto& st = self->state;
+  if (e.up) {
+    if (st.disconnected.erase(e.venue.value) > 0)
+      st.log->info("venue={} event=venue_up", e.venue.value);
+  } else {
+    st.disconnected[e.venue.value] = e.why;
+    st.log->warn("venue={} event=venue_down why={} note=\"not routed to until it is back\"",
+                 e.venue.value, log::q(e.why));
+  }
+}
+
 router_actor::behavior_type router_impl(router_ptr self, node_config cfg, uint64_t seed) {
   auto& st = self->state;
   st.table = std::make_unique<route_table>(cfg);
@@ -121,6 +137,7 @@ router_actor::behavior_type router_impl(router_ptr self, node_config cfg, uint64
   });
   return {
     [self](const route_request& req) { return route(self, req); },
+    [self](const venue_availability_changed& e) { on_availability(self, e); },
   };
 }
 

@@ -39,7 +39,8 @@ struct route_reply {
   OM_FIELDS("om.route_reply", route_reply, legs, why)
 };
 
-using router_actor = caf::typed_actor<caf::replies_to<route_request>::with<route_reply>>;
+using router_actor = caf::typed_actor<caf::replies_to<route_request>::with<route_reply>,
+                                      caf::reacts_to<venue_availability_changed>>;
 
 caf::actor spawn_router(caf::actor_system& sys, node_config cfg, uint64_t seed);
 

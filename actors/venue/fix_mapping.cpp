@@ -195,6 +195,14 @@ std::variant<inbound, fix::refusal> read_exec_report(version v, const fix::messa
     if (!r.last_qty.is_positive())
       return fix::refusal{fix::refusal_kind::bad_value, t_last_qty,
                           "tag 32: a trade needs a positive LastQty"};
+    auto ct = m.find(13);
+    if (auto c = m.find(12); c && ct && *ct == "3") {
+      auto fee = money::parse(*c);
+      if (!fee)
+        return fix::refusal{fix::refusal_kind::bad_format, 12,
+                            "tag 12: '" + *c + "' is not a decimal"};
+      r.commission = *fee;
+    }
   }
   if (auto tt = m.find(t_transact_time)) {
     int64_t ns = 0;
@@ -305,12 +313,13 @@ fix::message replace_request(const venue_fields& v, const order_terms& t) {
 fix::message status_request(const venue_fields& v, const order_terms& t) {
   fix::message m;
   m.msg_type = "H";
+  if (!v.account.empty())
+    m.add(t_account, v.account);
   if (!t.order_id.empty())
     m.add(t_order_id, t.order_id);
   m.add(t_cl_ord_id, t.cl_ord_id);
   m.add(t_symbol, t.symbol);
   m.add(t_side, std::string(1, side_char(t.side)));
-  (void) v;
   return m;
 }
 
@@ -375,6 +384,8 @@ std::string describe_reject(const message_reject& r) {
     out = "session reject";
     if (r.reason >= 0 && r.reason < 12)
       out += std::string(": ") + names[r.reason];
+    else if (r.reason >= 0)
+      out += ": reason " + std::to_string(r.reason) + (r.reason == 99 ? " (other)" : "");
     if (r.ref_tag > 0)
       out += " (tag " + std::to_string(r.ref_tag) + ")";
   } else {

@@ -98,6 +98,8 @@ struct exec_report {
   int ord_rej_reason = -1; // 103
   std::optional<int64_t> transact_ns;
   bool poss_dup = false;
+  /// Commission (12) when CommType (13) is 3 (absolute): the fee charged.
+  money commission;
 };
 
 struct cancel_reject {

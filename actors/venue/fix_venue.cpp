@@ -116,6 +116,8 @@ struct fix_venue_state {
   venue_counters counters;
   std::chrono::milliseconds backoff{0};
   bool reconnect_scheduled = false;
+  /// What routers were last told (routers assume a venue is up).
+  bool published_up = true;
   std::mt19937_64 rng;
   std::shared_ptr<spdlog::logger> log = log::get("fix");
 };
@@ -174,7 +176,8 @@ void ensure_acked(fix_ptr self, fix_leg& l) {
 /// Books the part of a report's CumQty this leg has not booked yet; false
 /// if there is none (a duplicate, or a report behind one already applied).
 bool book_fill(fix_ptr self, fix_leg& l, quantity venue_cum, quantity last_qty, price last_px,
-               quantity leaves, const std::string& exec_id, int64_t venue_ns) {
+               quantity leaves, const std::string& exec_id, int64_t venue_ns,
+               money fee = {}) {
   auto& st = self->state;
   if (venue_cum <= l.cum)
     return false;
@@ -200,6 +203,7 @@ bool book_fill(fix_ptr self, fix_leg& l, quantity venue_cum, quantity last_qty, 
   r.leaves_qty = l.cum >= l.qty ? quantity{} : (leaves.is_positive() ? leaves : l.qty - l.cum);
   r.exec_id = exec_id;
   r.venue_ns = venue_ns;
+  r.fee = fee;
   ++st.counters.fills;
   bool filled = r.leaves_qty.is_zero();
   if (filled)
@@ -425,6 +429,14 @@ void note_venue_cum(fix_venue_state& st, fix_leg& l, const fixmap::exec_report& 
   l.venue_cum = r.cum_qty;
 }
 
+void note_duplicate(fix_venue_state& st, const fix_leg& l, const fixmap::exec_report& r) {
+  ++st.counters.duplicates;
+  st.log->info("venue={} order_id={} leg={} event=duplicate_ignored exec_id={} poss_dup={} "
+               "cum_qty={} booked={}",
+               st.opts.cfg.id.value, to_string(l.id), l.leg, r.exec_id, r.poss_dup,
+               to_string(r.cum_qty), to_string(l.cum));
+}
+
 /// A replace the venue confirmed: the leg's terms and ClOrdID move on.
 void apply_replaced(fix_ptr self, fix_leg& l, const fixmap::exec_report& r) {
   l.live_clid = r.cl_ord_id.empty() ? l.pending_clid : r.cl_ord_id;
@@ -521,10 +533,8 @@ void apply_exec(fix_ptr self, const fixmap::exec_report& r, int64_t now) {
     return;
   }
   if (r.kind != fixmap::exec_kind::order_status && r.kind != fixmap::exec_kind::restated
-      && seen_exec(st, r.exec_id)) {
-    ++st.counters.duplicates;
-    return;
-  }
+      && seen_exec(st, r.exec_id))
+    return note_duplicate(st, *l, r);
   if (!r.order_id.empty())
     l->venue_order_id = r.order_id; // venues may change it between reports
   note_venue_cum(st, *l, r);
@@ -540,13 +550,11 @@ void apply_exec(fix_ptr self, const fixmap::exec_report& r, int64_t now) {
         return;
       return ensure_acked(self, *l);
     case fixmap::exec_kind::trade:
-      if (r.poss_dup && r.cum_qty <= l->cum) {
-        ++st.counters.duplicates;
-        return;
-      }
+      if (r.poss_dup && r.cum_qty <= l->cum)
+        return note_duplicate(st, *l, r);
       if (!book_fill(self, *l, r.cum_qty, r.last_qty, r.last_px, r.leaves_qty, r.exec_id,
-                     venue_ns))
-        ++st.counters.duplicates;
+                     venue_ns, r.commission))
+        note_duplicate(st, *l, r);
       // A fill can carry the replace's new ClOrdID: the replace went through.
       if (pending_for && l->pending == pending_kind::replace && !l->done)
         apply_replaced(self, *l, r);
@@ -791,6 +799,28 @@ void on_rebind(fix_ptr self, const venue_rebind& req) {
 
 // ------------------------------------------------------------------ session
 
+/// Tells every router whether this venue can take orders.
+void publish_availability(fix_ptr self, bool up, const std::string& why) {
+  auto& st = self->state;
+  if (st.published_up == up)
+    return; // routers know already
+  st.published_up = up;
+  auto dir = find_directory(self->system());
+  if (!dir)
+    return;
+  venue_availability_changed e{st.opts.cfg.id, up, why};
+  self->request(dir, std::chrono::seconds{2}, list_atom::value, std::string{svc::router})
+    .then(
+      [e](const std::vector<directory_entry>& routers) {
+        for (auto& r : routers)
+          caf::anon_send(r.handle, e);
+      },
+      [self](caf::error& err) {
+        self->state.log->warn("venue={} event=availability_not_published reason=\"{}\"",
+                              self->state.opts.cfg.id.value, to_string(err));
+      });
+}
+
 void schedule_reconnect(fix_ptr self) {
   auto& st = self->state;
   if (st.reconnect_scheduled)
@@ -841,6 +871,7 @@ void on_session_event(fix_ptr self, const fix::event& e) {
         st.log->warn("venue={} event=clock_skew peer_clock_skew_ms={} "
                      "note=\"the venue's clock differs from ours; timestamps compare badly\"",
                      id, c.peer_skew_ms);
+      publish_availability(self, true, "");
       return reconcile_open_legs(self);
     }
     case fix::event_kind::disconnected:
@@ -856,6 +887,7 @@ void on_session_event(fix_ptr self, const fix::event& e) {
         st.log->warn("venue={} event=disconnected open_legs={} "
                      "note=\"open legs are unknown until reconciled at logon\"",
                      id, open);
+        publish_availability(self, false, "FIX session disconnected");
       } else {
         c.session_state = "logon_refused";
         c.last_error = "the venue closed the connection after our Logon without answering: "
@@ -863,6 +895,7 @@ void on_session_event(fix_ptr self, const fix::event& e) {
                        "(sent " + st.session + ")";
         st.log->error("venue={} event=logon_refused session={} note=\"{}\"", id, st.session,
                       c.last_error);
+        publish_availability(self, false, "logon refused");
       }
       return schedule_reconnect(self);
     case fix::event_kind::note:
@@ -870,12 +903,20 @@ void on_session_event(fix_ptr self, const fix::event& e) {
         c.session_state = "connect_failed";
         c.last_error = e.text;
         st.engine->enable(st.session, false);
+        publish_availability(self, false, "cannot connect: " + e.text);
         st.log->warn("venue={} event=connect_failed host={} port={} text=\"{}\"", id,
                      st.opts.cfg.host, st.opts.cfg.port, e.text);
         return schedule_reconnect(self);
       }
       if (e.text.rfind("Connection succeeded", 0) == 0)
         c.session_state = "connecting";
+      if (e.text.find("Resend") != std::string::npos
+          || e.text.find("SequenceReset") != std::string::npos
+          || e.text.find("MsgSeqNum") != std::string::npos) {
+        // Gaps and their repair: worth an operator's eye.
+        st.log->info("venue={} event=sequence note=\"{}\"", id, e.text);
+        return;
+      }
       st.log->debug("venue={} event=session_note text=\"{}\"", id, e.text);
       return;
   }

@@ -106,6 +106,16 @@ struct venue_report {
             last_qty, last_px, cum_qty, leaves_qty, liq, fee, reason, venue_ns, exec_id)
 };
 
+/// Event: a venue's connection went down or came back (a FIX session lost
+/// or logged on again). Routers stop choosing a venue that is down.
+struct venue_availability_changed {
+  venue_id venue;
+  bool up = true;
+  std::string why;
+
+  OM_FIELDS("om.venue_availability_changed", venue_availability_changed, venue, up, why)
+};
+
 struct book_level {
   price px;
   quantity qty;

@@ -48,6 +48,7 @@
   X(om::book_level, "om.book_level")                            \
   X(om::book_view, "om.book_view")                              \
   X(om::venue_counters, "om.venue_counters")                    \
+  X(om::venue_availability_changed, "om.venue_availability_changed") \
   X(om::trades_committed, "om.trades_committed")                \
   X(om::venue_ack_sample, "om.venue_ack_sample")                \
   X(om::venue_perf, "om.venue_perf")                            \

@@ -7,7 +7,7 @@
 #include <quickfix/Message.h>
 #include <quickfix/Session.h>
 #include <quickfix/SessionSettings.h>
-#include <quickfix/SocketAcceptor.h>
+#include <quickfix/ThreadedSocketAcceptor.h>
 #include <quickfix/SocketInitiator.h>
 
 #include <atomic>
@@ -222,7 +222,7 @@ public:
       if (role_ == role::initiator)
         initiator_.reset(new FIX::SocketInitiator(*this, *stores_, settings_, logs_));
       else
-        acceptor_.reset(new FIX::SocketAcceptor(*this, *stores_, settings_, logs_));
+        acceptor_.reset(new FIX::ThreadedSocketAcceptor(*this, *stores_, settings_, logs_));
       return true;
     } catch (std::exception& e) {
       if (error)
@@ -492,7 +492,10 @@ private:
   std::map<std::string, std::shared_ptr<session_info>> sessions_;
   std::unique_ptr<store_factory> stores_;
   std::unique_ptr<FIX::SocketInitiator> initiator_;
-  std::unique_ptr<FIX::SocketAcceptor> acceptor_;
+  // Threaded: a connection per thread, so drop() from another thread only
+  // closes that connection's socket (the single-threaded acceptor's socket
+  // monitor is not safe to touch from outside its thread).
+  std::unique_ptr<FIX::ThreadedSocketAcceptor> acceptor_;
   bool started_ = false;
 };
 

@@ -85,11 +85,9 @@ void exchange::replenish(book& b) {
 }
 
 exchange::book* exchange::book_for(const std::string& symbol) {
-  auto i = books_.find(symbol);
-  if (i != books_.end())
-    return &i->second;
   if (!opts_.refdata)
     return nullptr;
+  // One book per instrument, however a session spells its symbol.
   const instrument* inst = opts_.refdata->find(instrument_id{symbol});
   if (!inst) {
     auto r = opts_.refdata->resolve(symbol);
@@ -97,7 +95,10 @@ exchange::book* exchange::book_for(const std::string& symbol) {
       return nullptr;
     inst = *r;
   }
-  auto& b = books_[symbol];
+  auto i = books_.find(inst->id.value);
+  if (i != books_.end())
+    return &i->second;
+  auto& b = books_[inst->id.value];
   b.inst = inst;
   auto tick = inst->tick_size.raw;
   auto ref = inst->prev_close.is_positive() ? inst->prev_close.raw : 100 * tick;
@@ -405,7 +406,9 @@ void exchange::on_replace(const std::string& s, const fix::message& m, int64_t n
   for (auto& e : ex)
     if (e.kind == venue::exec_kind::replaced) {
       o->cl_ord_id = *clid;
-      o->qty = *qty;
+      // Down to or below the filled quantity the order ends: it is then
+      // worth exactly what has filled.
+      o->qty = std::max(*qty, o->cum);
       o->px = *px;
     } else if (e.kind == venue::exec_kind::replace_rejected) {
       e.owner = s;

@@ -37,7 +37,7 @@ CAF_TEST(every desk message type round trips) {
 #define OM_CHECK_TYPE(type, name) n += check(type{}, name) ? 1 : 0;
   OM_DESK_WIRE_TYPES(OM_CHECK_TYPE)
 #undef OM_CHECK_TYPE
-  CAF_CHECK_EQUAL(n, 71u);
+  CAF_CHECK_EQUAL(n, 72u);
 }
 
 CAF_TEST(populated desk messages round trip) {
@@ -188,6 +188,8 @@ CAF_TEST(populated admin answers round trip) {
   venue_counters vc{venue_id{"XFIX"}, 1, 2, 3, 4, 5, "FIX.4.4:DESK->XFIX", "logged_on",
                     "none", 2, {"F", "H"}, {"O1-2/0"}, 6, 7, 8, -90000};
   venue_view vv{"XFIX", "fix", "n2", "up", 3, true, vc, "e"};
+  CAF_CHECK(check(venue_availability_changed{venue_id{"XFIX"}, false, "logon refused"},
+                  "venue_availability_changed"));
   CAF_CHECK(check(venues_view{{vv}}, "venues_view"));
   CAF_CHECK(check(kill_switch_report{false, "momo", 3, {gateway_kill{"n1", 3, 8, "w", "e"}}},
                   "kill_switch_report"));
