@@ -118,6 +118,8 @@ struct fix_venue_state {
   bool reconnect_scheduled = false;
   /// What routers were last told (routers assume a venue is up).
   bool published_up = true;
+  /// The text of the peer's last Logout, if it gave one.
+  std::string peer_logout;
   std::mt19937_64 rng;
   std::shared_ptr<spdlog::logger> log = log::get("fix");
 };
@@ -848,6 +850,12 @@ void reconcile_open_legs(fix_ptr self) {
     st.log->info("venue={} event=reconcile legs={}", st.opts.cfg.id.value, n);
 }
 
+/// A failed logon or connect stays the session's state, for operators to
+/// see, until a logon succeeds (retries go on meanwhile).
+bool failing(const venue_counters& c) {
+  return c.session_state == "logon_refused" || c.session_state == "connect_failed";
+}
+
 void on_session_event(fix_ptr self, const fix::event& e) {
   auto& st = self->state;
   auto& c = st.counters;
@@ -856,11 +864,13 @@ void on_session_event(fix_ptr self, const fix::event& e) {
     case fix::event_kind::created:
       return;
     case fix::event_kind::logon_sent:
-      c.session_state = "logon_sent";
+      if (!failing(c))
+        c.session_state = "logon_sent";
       return;
     case fix::event_kind::logged_on: {
       c.session_state = "logged_on";
       c.last_error.clear();
+      st.peer_logout.clear();
       c.peer_skew_ms = e.peer_skew_ns / 1'000'000;
       st.backoff = std::chrono::milliseconds{0};
       auto seqs = st.engine->seq_nums(st.session);
@@ -890,15 +900,22 @@ void on_session_event(fix_ptr self, const fix::event& e) {
         publish_availability(self, false, "FIX session disconnected");
       } else {
         c.session_state = "logon_refused";
-        c.last_error = "the venue closed the connection after our Logon without answering: "
-                       "check SenderCompID/TargetCompID and BeginString "
-                       "(sent " + st.session + ")";
+        c.last_error = st.peer_logout.empty()
+                         ? "the venue closed the connection after our Logon without answering: "
+                           "check SenderCompID/TargetCompID and BeginString "
+                           "(sent " + st.session + ")"
+                         : "the venue refused our Logon: " + st.peer_logout;
         st.log->error("venue={} event=logon_refused session={} note=\"{}\"", id, st.session,
                       c.last_error);
         publish_availability(self, false, "logon refused");
       }
       return schedule_reconnect(self);
     case fix::event_kind::note:
+      if (e.text.rfind("peer logout: ", 0) == 0) {
+        st.peer_logout = e.text.substr(13);
+        st.log->warn("venue={} event=peer_logout text=\"{}\"", id, st.peer_logout);
+        return;
+      }
       if (e.text.rfind("Connection failed", 0) == 0) {
         c.session_state = "connect_failed";
         c.last_error = e.text;
@@ -908,7 +925,7 @@ void on_session_event(fix_ptr self, const fix::event& e) {
                      st.opts.cfg.host, st.opts.cfg.port, e.text);
         return schedule_reconnect(self);
       }
-      if (e.text.rfind("Connection succeeded", 0) == 0)
+      if (e.text.rfind("Connection succeeded", 0) == 0 && !failing(c))
         c.session_state = "connecting";
       if (e.text.find("Resend") != std::string::npos
           || e.text.find("SequenceReset") != std::string::npos
@@ -927,7 +944,8 @@ void on_reconnect(fix_ptr self) {
   st.reconnect_scheduled = false;
   if (logged_on(self))
     return;
-  st.counters.session_state = "connecting";
+  if (!failing(st.counters))
+    st.counters.session_state = "connecting";
   st.engine->enable(st.session, true);
 }
 

@@ -402,6 +402,10 @@ public:
       deliver(msg, id); // a session Reject of one of our messages
       return;
     }
+    if (type.getValue() == "5" && msg.isSetField(58)) {
+      emit(event_kind::note, id, "peer logout: " + msg.getField(58));
+      return;
+    }
     if (type.getValue() != "A")
       return;
     auto info = find(id.toString());

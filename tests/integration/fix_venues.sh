@@ -4,8 +4,8 @@
 # replaces, venue rejects), two desks trading with each other through one
 # venue, injected faults (dropped connection, duplicated reports, sequence
 # gap) and a SIGKILLed node that resumes its sessions and reconciles.
-# usage: fix_venues.sh NODE CHECK VENUE SOURCE_DIR
-NODE=$1 CHECK=$2 VENUE=$3 SRC=$4
+# usage: fix_venues.sh NODE CHECK VENUE OMCTL SOURCE_DIR
+NODE=$1 CHECK=$2 VENUE=$3 OMCTL=$4 SRC=$5
 . "$SRC/tests/integration/lib.sh"
 cd "$SRC"
 
@@ -60,7 +60,7 @@ check_run() {
 
 passed=0
 # OM_FIX_PARTS="3 4" runs only those parts (debugging).
-want() { [[ " ${OM_FIX_PARTS:-1 2 3 4} " == *" $1 "* ]]; }
+want() { [[ " ${OM_FIX_PARTS:-1 2 3 4 5} " == *" $1 "* ]]; }
 
 # --- 1. Both FIX versions, full flow, 5000 orders, invariants ----------------
 if want 1; then
@@ -167,6 +167,37 @@ grep -q "event=recovery open_orders=$OPEN1 restarted=$OPEN1" "$L" || fail "open 
 "$CHECK" --data-dir "$WORK/dK" --all-terminal --json > "$WORK/checkK2.json" \
   || { cat "$WORK/checkK2.json"; fail "invariants violated after the restart"; }
 echo "ok: SIGKILL with $OPEN1 open orders; sessions resumed at seq $out_seq and reconciled"
+passed=$((passed + 1))
+fi
+
+# --- 5. What operators see: a venue without cancels, a refused logon -------
+if want 5; then
+read -r PA PB PC < <(free_ports 3)
+start_venue vu "$PA" --session 'FIX.4.4:FIXA->DESK' --fault-unsupported F
+start_venue vr "$PB" --session 'FIX.4.2:FIXB->DESK' --fault-refuse-logon
+desk_config "$WORK/deskU.toml" "$PA" "$PB" -e "s/^cluster_port = 0 .*/cluster_port = $PC/"
+"$NODE" --config "$WORK/deskU.toml" --data-dir "$WORK/dU" --orders 300 --rate 1000 --hold \
+  > "$WORK/runU.out" 2> "$WORK/runU.log" &
+PU=$!; PIDS+=("$PU")
+for _ in $(seq 1 300); do grep -q "running; stop with" "$WORK/runU.log" && break; sleep 0.1; done
+grep -q "running; stop with" "$WORK/runU.log" || { tail "$WORK/runU.log"; fail "demo did not finish"; }
+"$OMCTL" --node "127.0.0.1:$PC" --json venues > "$WORK/venues.json" || fail "omctl venues"
+python3 - "$WORK/venues.json" <<'PY' || fail "omctl venues does not show the FIX sessions"
+import json, sys
+v = {x["venue"]: x for x in json.load(open(sys.argv[1]))["venues"]}
+a, b = v["FIXA"], v["FIXB"]
+assert a["session"] == "FIX.4.4:DESK->FIXA" and a["session_state"] == "logged_on", a
+assert a["unsupported"] == ["F"], a
+assert a["orders"] > 100, a
+assert b["session_state"] == "logon_refused", b
+assert "refused our Logon" in b["last_error"], b
+assert b["orders"] == 0, b  # routed around while down
+PY
+"$OMCTL" --node "127.0.0.1:$PC" venues > "$WORK/venues.txt" || fail "omctl venues (table)"
+grep -q "unsupported by the venue: F" "$WORK/venues.txt" || { cat "$WORK/venues.txt"; fail "table lacks the capability"; }
+kill "$PU"; wait "$PU" 2>/dev/null || true
+stop_venue vu; stop_venue vr
+echo "ok: omctl venues shows the missing capability and the refused logon"
 passed=$((passed + 1))
 fi
 

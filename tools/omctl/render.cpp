@@ -332,6 +332,19 @@ json to_json(const venues_view& v) {
       j["rejects"] = x.counters.rejects;
       j["cancels"] = x.counters.cancels;
       j["replaces"] = x.counters.replaces;
+      auto& c = x.counters;
+      if (!c.session.empty()) {
+        j["session"] = c.session;
+        j["session_state"] = c.session_state;
+        j["last_error"] = c.last_error;
+        j["reconnects"] = c.reconnects;
+        j["unsupported"] = c.unsupported;
+        j["unknown_legs"] = c.unknown_legs;
+        j["foreign_reports"] = c.foreign_reports;
+        j["refused"] = c.refused;
+        j["duplicates"] = c.duplicates;
+        j["peer_skew_ms"] = c.peer_skew_ms;
+      }
     }
     if (!x.error.empty())
       j["error"] = x.error;
@@ -469,13 +482,42 @@ void print_table(const std::string& cmd, const json& j) {
   }
   if (cmd == "venues") {
     std::vector<std::vector<std::string>> rows;
-    for (auto& v : j["venues"])
+    std::string notes;
+    for (auto& v : j["venues"]) {
       rows.push_back({str(v, "venue"), str(v, "kind"), str(v, "node"), str(v, "state"),
+                      v.contains("session_state") ? str(v, "session_state") : "-",
                       str(v, "orders"), str(v, "fills"), str(v, "rejects"), str(v, "cancels"),
                       str(v, "replaces")});
-    table({"VENUE", "KIND", "NODE", "STATE", "ORDERS", "FILLS", "REJECTS", "CANCELS",
+      if (!v.contains("session"))
+        continue;
+      // What an operator must act on, per FIX session.
+      std::string n = str(v, "venue") + ": " + str(v, "session") + " " + str(v, "session_state")
+                      + ", reconnects " + str(v, "reconnects") + ", peer clock skew "
+                      + str(v, "peer_skew_ms") + " ms";
+      auto list = [](const json& a) {
+        std::string out;
+        for (auto& x : a)
+          out += (out.empty() ? "" : ",") + x.get<std::string>();
+        return out;
+      };
+      if (!v["unsupported"].empty())
+        n += "\n  unsupported by the venue: " + list(v["unsupported"]);
+      if (!v["unknown_legs"].empty())
+        n += "\n  legs in unknown state (check with the venue): " + list(v["unknown_legs"]);
+      if (v["foreign_reports"].get<uint64_t>() > 0)
+        n += "\n  reports for orders this node does not know: " + str(v, "foreign_reports");
+      if (v["refused"].get<uint64_t>() > 0 || v["duplicates"].get<uint64_t>() > 0)
+        n += "\n  refused malformed " + str(v, "refused") + ", duplicates ignored "
+             + str(v, "duplicates");
+      if (!str(v, "last_error").empty())
+        n += "\n  last error: " + str(v, "last_error");
+      notes += n + "\n";
+    }
+    table({"VENUE", "KIND", "NODE", "STATE", "SESSION", "ORDERS", "FILLS", "REJECTS", "CANCELS",
                  "REPLACES"},
                 rows);
+    if (!notes.empty())
+      std::cout << "\n" << notes;
     return;
   }
   if (cmd == "controls") {
