@@ -156,8 +156,15 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
   if (!venue_children.empty())
     top.push_back(venue_sup);
   if (plays(node_role::gateway)) {
-    top.push_back(spec("router", fn([cfg, seed = cfg.simulation.seed](auto& s) {
-                         return spawn_router(s, cfg, seed);
+    // FIX venues wait for their first logon before the router uses them.
+    std::vector<std::string> awaiting;
+    for (auto& v : cfg.venues)
+      if (v.kind == venue_kind::fix
+          && std::find(o.external_venues.begin(), o.external_venues.end(), v.id.value)
+               == o.external_venues.end())
+        awaiting.push_back(v.id.value);
+    top.push_back(spec("router", fn([cfg, seed = cfg.simulation.seed, awaiting](auto& s) {
+                         return spawn_router(s, cfg, seed, awaiting);
                        })));
     top.push_back(spec("post-trade", fn([](auto& s) { return spawn_post_trade(s); })));
     if (me)

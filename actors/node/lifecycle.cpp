@@ -4,6 +4,7 @@
 #include "actors/cluster/membership.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/risk/risk_actor.hpp"
+#include "actors/venue/venue.hpp"
 #include "actors/wire/desk_types.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/log/log.hpp"
@@ -13,6 +14,7 @@
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 
+#include <algorithm>
 #include <thread>
 
 namespace om {
@@ -144,6 +146,45 @@ readiness node_runtime::wait_ready(caf::timespan limit) {
   return wait_desk_ready(sys_, local_risk_shards(),
                          opts_.cfg.cluster.enabled ? opts_.cfg.node.id : std::string{},
                          own_gateway, limit, agent_);
+}
+
+readiness node_runtime::wait_venue_sessions(caf::timespan limit) {
+  std::vector<std::string> fix;
+  for (auto& v : opts_.cfg.venues)
+    if (v.kind == venue_kind::fix
+        && (!opts_.cfg.cluster.enabled || v.node == opts_.cfg.node.id)
+        && std::find(opts_.external_venues.begin(), opts_.external_venues.end(), v.id.value)
+             == opts_.external_venues.end())
+      fix.push_back(v.id.value);
+  caf::scoped_actor self{sys_};
+  auto until = std::chrono::steady_clock::now() + limit;
+  std::string why;
+  for (;;) {
+    why.clear();
+    for (auto& id : fix) {
+      std::string state = "not registered";
+      if (auto dir = find_directory(sys_))
+        self->request(dir, 1s, resolve_atom::value, std::string{svc::venue}, id)
+          .receive(
+            [&](caf::actor& h) {
+              self->request(typed_entry<venue_actor>(h), 1s, stats_atom::value)
+                .receive(
+                  [&](venue_counters& c) {
+                    state = c.session_state
+                            + (c.last_error.empty() ? "" : " (" + c.last_error + ")");
+                  },
+                  [&](caf::error& e) { state = "no answer: " + to_string(e); });
+            },
+            [](caf::error&) {});
+      if (state != "logged_on")
+        why += (why.empty() ? "" : "; ") + id + ": " + state;
+    }
+    if (why.empty())
+      return readiness{true, {}};
+    if (std::chrono::steady_clock::now() >= until)
+      return readiness{false, why};
+    std::this_thread::sleep_for(50ms);
+  }
 }
 
 std::string node_runtime::refusal() {

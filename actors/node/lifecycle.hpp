@@ -82,6 +82,12 @@ public:
   /// what was still missing) or the cluster refused the node (refusal()).
   readiness wait_ready(caf::timespan limit);
 
+  /// Waits up to `limit` for this node's FIX venue sessions to log on (the
+  /// desk trades without them, routing around; a strategy started before
+  /// the logon would only see its first orders rejected). Not ok lists
+  /// the sessions still down and their state.
+  readiness wait_venue_sessions(caf::timespan limit);
+
   /// Why the cluster refused this node ("" if it did not, or no agent).
   std::string refusal();
 

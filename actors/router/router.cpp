@@ -26,6 +26,7 @@ struct router_state {
   std::unordered_map<std::string, caf::actor_clock::time_point> down_since;
   // Venues that said their connection is down (until they say it is back).
   std::unordered_map<std::string, std::string> disconnected;
+  bool polling = false; // a poll of the disconnected venues is scheduled
   std::shared_ptr<spdlog::logger> log = log::get("router");
 };
 
@@ -114,16 +115,53 @@ void on_availability(router_ptr self, const venue_availability_changed& e) {
       st.log->info("venue={} event=venue_up", e.venue.value);
   } else {
     st.disconnected[e.venue.value] = e.why;
+    if (!st.polling) {
+      st.polling = true;
+      self->delayed_send(self, 1s, tick_atom::value);
+    }
     st.log->warn("venue={} event=venue_down why={} note=\"not routed to until it is back\"",
                  e.venue.value, log::q(e.why));
   }
 }
 
-router_actor::behavior_type router_impl(router_ptr self, node_config cfg, uint64_t seed) {
+/// Venues marked down are asked for their session state once a second, so
+/// a lost event or a restarted router cannot leave a venue unused: the
+/// venue actor owns its state, the router only caches it.
+void poll_disconnected(router_ptr self) {
+  auto& st = self->state;
+  if (!st.disconnected.empty())
+    if (auto dir = find_directory(self->system()))
+      for (auto& [v, _] : st.disconnected)
+        self->request(dir, 1s, resolve_atom::value, std::string{svc::venue}, v)
+          .then(
+            [self, v = v](caf::actor found) {
+              self->request(typed_entry<venue_actor>(found), 1s, stats_atom::value)
+                .then(
+                  [self, v](const venue_counters& c) {
+                    if (c.session_state == "logged_on")
+                      on_availability(self, venue_availability_changed{venue_id{v}, true, ""});
+                  },
+                  [](caf::error&) {});
+            },
+            [](caf::error&) {});
+  st.polling = !st.disconnected.empty();
+  if (st.polling)
+    self->delayed_send(self, 1s, tick_atom::value);
+}
+
+router_actor::behavior_type router_impl(router_ptr self, node_config cfg, uint64_t seed,
+                                        std::vector<std::string> awaiting_logon) {
   auto& st = self->state;
   st.table = std::make_unique<route_table>(cfg);
+  // A FIX venue is down until its session says it logged on.
+  for (auto& v : awaiting_logon)
+    st.disconnected[v] = "FIX session not logged on yet";
   st.rng.seed(seed);
   register_self(self, svc::router, "");
+  if (!awaiting_logon.empty()) {
+    st.polling = true;
+    self->delayed_send(self, 1s, tick_atom::value);
+  }
   self->set_down_handler([self](caf::down_msg& m) {
     auto& vs = self->state.venues;
     for (auto i = vs.begin(); i != vs.end();) {
@@ -138,13 +176,16 @@ router_actor::behavior_type router_impl(router_ptr self, node_config cfg, uint64
   return {
     [self](const route_request& req) { return route(self, req); },
     [self](const venue_availability_changed& e) { on_availability(self, e); },
+    [self](tick_atom) { poll_disconnected(self); },
   };
 }
 
 } // namespace
 
-caf::actor spawn_router(caf::actor_system& sys, node_config cfg, uint64_t seed) {
-  return caf::actor_cast<caf::actor>(sys.spawn(router_impl, std::move(cfg), seed));
+caf::actor spawn_router(caf::actor_system& sys, node_config cfg, uint64_t seed,
+                        std::vector<std::string> awaiting_logon) {
+  return caf::actor_cast<caf::actor>(
+    sys.spawn(router_impl, std::move(cfg), seed, std::move(awaiting_logon)));
 }
 
 } // namespace om

@@ -40,8 +40,13 @@ struct route_reply {
 };
 
 using router_actor = caf::typed_actor<caf::replies_to<route_request>::with<route_reply>,
-                                      caf::reacts_to<venue_availability_changed>>;
+                                      caf::reacts_to<venue_availability_changed>,
+                                      // Internal: ask venues marked down how they are.
+                                      caf::reacts_to<tick_atom>>;
 
-caf::actor spawn_router(caf::actor_system& sys, node_config cfg, uint64_t seed);
+/// `awaiting_logon`: venues (FIX sessions) not routed to until they say
+/// they are up (venue_availability_changed).
+caf::actor spawn_router(caf::actor_system& sys, node_config cfg, uint64_t seed,
+                        std::vector<std::string> awaiting_logon = {});
 
 } // namespace om

@@ -46,11 +46,13 @@ namespace {
 
 using fix_reconnect_atom = caf::atom_constant<caf::atom("fixrecon")>;
 using fix_timeout_atom = caf::atom_constant<caf::atom("fixtmo")>;
+using fix_availability_atom = caf::atom_constant<caf::atom("fixavail")>;
 
 using fix_venue_actor = venue_actor::extend<caf::reacts_to<fix_inbound>,
                                             caf::reacts_to<fix_refused>,
                                             caf::reacts_to<fix_session_event>,
                                             caf::reacts_to<fix_reconnect_atom>,
+                                            caf::reacts_to<fix_availability_atom, int>,
                                             caf::reacts_to<fix_timeout_atom, std::string, uint64_t>>;
 
 constexpr size_t done_retention = 200'000;
@@ -116,8 +118,10 @@ struct fix_venue_state {
   venue_counters counters;
   std::chrono::milliseconds backoff{0};
   bool reconnect_scheduled = false;
-  /// What routers were last told (routers assume a venue is up).
-  bool published_up = true;
+  /// What routers were last told (they take a FIX venue as down until its
+  /// first logon).
+  bool published_up = false;
+  std::string availability_why;
   /// The text of the peer's last Logout, if it gave one.
   std::string peer_logout;
   std::mt19937_64 rng;
@@ -801,26 +805,35 @@ void on_rebind(fix_ptr self, const venue_rebind& req) {
 
 // ------------------------------------------------------------------ session
 
-/// Tells every router whether this venue can take orders.
-void publish_availability(fix_ptr self, bool up, const std::string& why) {
-  auto& st = self->state;
-  if (st.published_up == up)
-    return; // routers know already
-  st.published_up = up;
+/// Tells every router whether this venue can take orders. Routers start
+/// with FIX venues down, so "up" is retried until a router has heard it (a
+/// logon can come before the router registers).
+void send_availability(fix_ptr self, venue_availability_changed e, int attempt) {
   auto dir = find_directory(self->system());
   if (!dir)
     return;
-  venue_availability_changed e{st.opts.cfg.id, up, why};
   self->request(dir, std::chrono::seconds{2}, list_atom::value, std::string{svc::router})
     .then(
-      [e](const std::vector<directory_entry>& routers) {
+      [self, e, attempt](const std::vector<directory_entry>& routers) {
         for (auto& r : routers)
           caf::anon_send(r.handle, e);
+        if (routers.empty() && attempt < 120 && self->state.published_up == e.up)
+          self->delayed_send(self, std::chrono::milliseconds{500}, fix_availability_atom::value,
+                             attempt + 1);
       },
       [self](caf::error& err) {
         self->state.log->warn("venue={} event=availability_not_published reason=\"{}\"",
                               self->state.opts.cfg.id.value, to_string(err));
       });
+}
+
+void publish_availability(fix_ptr self, bool up, const std::string& why) {
+  auto& st = self->state;
+  if (st.published_up == up)
+    return; // routers know already
+  st.published_up = up;
+  st.availability_why = why;
+  send_availability(self, venue_availability_changed{st.opts.cfg.id, up, why}, 0);
 }
 
 void schedule_reconnect(fix_ptr self) {
@@ -1053,6 +1066,12 @@ fix_venue_actor::behavior_type fix_venue_impl(fix_ptr self, fix_venue_options op
     },
     [self](const fix_session_event& e) { on_session_event(self, e.e); },
     [self](fix_reconnect_atom) { on_reconnect(self); },
+    [self](fix_availability_atom, int attempt) {
+      auto& st = self->state;
+      send_availability(self, venue_availability_changed{st.opts.cfg.id, st.published_up,
+                                                         st.availability_why},
+                        attempt);
+    },
     [self](fix_timeout_atom, const std::string& key, uint64_t gen) { on_timeout(self, key, gen); },
   };
 }

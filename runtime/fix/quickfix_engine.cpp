@@ -187,6 +187,9 @@ public:
       defaults.setString(FIX::VALIDATE_FIELDS_OUT_OF_ORDER, "N");
       defaults.setString("AllowUnknownMsgFields", "Y");
       defaults.setString(FIX::MILLISECONDS_IN_TIMESTAMP, "Y");
+      // Orders are small messages: Nagle plus delayed ACKs would hold each
+      // one for ~40 ms.
+      defaults.setString(FIX::SOCKET_NODELAY, "Y");
       settings_.set(defaults);
       for (auto& s : sessions) {
         FIX::Dictionary d;

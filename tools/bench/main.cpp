@@ -605,6 +605,8 @@ int main(int argc, char** argv) {
     // Ready: the risk actors restored and the gateway registered.
     caf::actor gw;
     auto ready = node.wait_ready(30s);
+    if (ready)
+      ready = node.wait_venue_sessions(10s); // FIX venues (config/bench-fix.toml)
     if (!ready)
       std::cerr << "ordermesh-bench: the desk did not become ready in 30 s: " << ready.why << "\n";
     else

@@ -402,6 +402,12 @@ int main(int argc, char** argv) {
       lg->info("node={} event=ready", cfg->node.id);
       std::cerr << "ordermesh-node: node " << cfg->node.id << " ready (incarnation " << *inc
                 << ")\n";
+      // FIX sessions: the desk routes around a venue that is not logged on,
+      // so this waits a little, then says which are down and goes on.
+      if (auto up = rt.wait_venue_sessions(10s); !up)
+        lg->warn("node={} event=venue_sessions_down detail={} "
+                 "note=\"trading continues; orders avoid these venues until they log on\"",
+                 cfg->node.id, log::q(up.why));
     }
     auto agent = rt.agent();
     caf::scoped_actor self{sys};
