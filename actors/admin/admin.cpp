@@ -6,6 +6,7 @@
 #include "actors/risk/risk_actor.hpp"
 #include "actors/store/store_actor.hpp"
 #include "actors/venue/venue.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/error.hpp"
 #include "runtime/log/log.hpp"
 #include "runtime/supervision/supervisor.hpp"
@@ -25,6 +26,18 @@ struct admin_state {
   static inline const char* name = "om.admin";
   admin_options opts;
   std::shared_ptr<spdlog::logger> log = log::get("admin");
+  uint64_t manual_seq = 0; // part of manual orders' client order ids
+  /// Manual commands waiting for their first answer (the admin is the
+  /// manual strategy's reply_to, so every later event of its orders comes
+  /// here too and settles the command it belongs to).
+  struct waiter {
+    uint64_t seq = 0;
+    std::string clordid;
+    std::vector<event_kind> wanted;
+    caf::typed_response_promise<manual_result> rp;
+    manual_result base;
+  };
+  std::vector<waiter> waiters;
 };
 
 using admin_ptr = admin_actor::stateful_pointer<admin_state>;
@@ -468,6 +481,142 @@ caf::result<venues_view> venues_of(admin_ptr self) {
   return rp;
 }
 
+// ------------------------------------------------------------ manual orders
+
+/// This node's gateway, or an error saying why there is none.
+template <class F>
+void with_gateway(admin_ptr self, caf::response_promise rp, F f) {
+  auto dir = find_directory(self->system());
+  if (!dir) {
+    rp.deliver(make_error(errc::node_unreachable, "the node is starting"));
+    return;
+  }
+  self->request(dir, 2s, resolve_atom::value, std::string{svc::gateway}, std::string{})
+    .then([f](caf::actor& gw) mutable { f(typed_entry<gateway_actor>(gw)); },
+          [rp, node = self->state.opts.cfg.node.id](caf::error&) mutable {
+            rp.deliver(make_error(errc::invalid_argument,
+                                  "node " + node + " runs no gateway: ask a gateway node"));
+          });
+}
+
+/// Registers a wait for the first event among `wanted` of order `clordid`
+/// (5 s), then sends the command with the admin as reply_to.
+template <class Send>
+void collect_first(admin_ptr self, caf::typed_response_promise<manual_result> rp,
+                   manual_result base, std::vector<event_kind> wanted, Send send) {
+  auto& st = self->state;
+  auto seq = ++st.manual_seq;
+  st.waiters.push_back({seq, base.clordid, std::move(wanted), rp, base});
+  self->delayed_send(self, std::chrono::seconds{5}, tick_atom::value, seq);
+  send(caf::actor_cast<caf::actor>(self));
+}
+
+void on_manual_event(admin_ptr self, const order_event& e) {
+  auto& ws = self->state.waiters;
+  for (auto i = ws.begin(); i != ws.end(); ++i) {
+    if (i->clordid != e.clordid.value
+        || std::find(i->wanted.begin(), i->wanted.end(), e.kind) == i->wanted.end())
+      continue;
+    auto r = i->base;
+    r.id = e.id;
+    r.event = to_string(e.kind);
+    r.status = to_string(e.status);
+    r.message = e.message;
+    i->rp.deliver(std::move(r));
+    ws.erase(i);
+    return;
+  }
+}
+
+void on_manual_timeout(admin_ptr self, uint64_t seq) {
+  auto& ws = self->state.waiters;
+  for (auto i = ws.begin(); i != ws.end(); ++i)
+    if (i->seq == seq) {
+      auto r = i->base;
+      r.event = "no_answer";
+      r.message = "sent; no answer within 5 s (see omctl order)";
+      i->rp.deliver(std::move(r));
+      ws.erase(i);
+      return;
+    }
+}
+
+caf::result<manual_result> manual_new(admin_ptr self, const manual_order& m) {
+  auto rp = self->make_response_promise<manual_result>();
+  auto& st = self->state;
+  manual_result base;
+  base.action = "new";
+  base.strategy = m.strategy;
+  base.clordid = "manual-" + std::to_string(wall_ns() / 1000) + "-"
+                 + std::to_string(++st.manual_seq);
+  st.log->info("clordid={} event=manual_order strategy={} symbol={} side={} qty={} type={} "
+               "requested_by={}",
+               base.clordid, m.strategy, m.symbol, to_string(m.side), to_string(m.qty),
+               to_string(m.type), m.requested_by);
+  with_gateway(self, rp, [self, rp, m, base](gateway_actor gw) mutable {
+    collect_first(self, rp, base,
+                  {event_kind::accepted, event_kind::rejected, event_kind::duplicate},
+                  [gw, m, base](caf::actor reply_to) {
+                    submit_order x;
+                    x.strategy = strategy_id{m.strategy};
+                    x.clordid = client_order_id{base.clordid};
+                    x.symbol = m.symbol;
+                    x.side = m.side;
+                    x.type = m.type;
+                    x.tif = m.tif;
+                    x.qty = m.qty;
+                    x.px = m.px;
+                    x.reply_to = reply_to;
+                    caf::anon_send(gw, std::move(x));
+                  });
+  });
+  return rp;
+}
+
+/// Cancel or amend: the order's strategy and clordid come from its record.
+template <class Make>
+caf::result<manual_result> manual_change(admin_ptr self, order_id id, std::string action,
+                                         std::vector<event_kind> wanted, std::string by,
+                                         Make make) {
+  auto rp = self->make_response_promise<manual_result>();
+  self->state.log->info("order_id={} event=manual_{} requested_by={}", to_string(id), action, by);
+  // The order's record, from this node's store: manual changes go through
+  // this node's gateway, which only knows the orders minted here.
+  if (id.node() != self->state.opts.cfg.node.number) {
+    rp.deliver(make_error(errc::invalid_argument,
+                          "order " + to_string(id) + " was taken by node number "
+                            + std::to_string(id.node()) + ": ask that node"));
+    return rp;
+  }
+  with_local<store_actor>(
+    self, svc::store,
+    [self, rp, id, action, wanted, make](store_actor store) mutable {
+      self->request(store, 10s, load_order_atom::value, id)
+        .then(
+          [self, rp, action, wanted, make](loaded_order& l) mutable {
+            manual_result base;
+            base.action = action;
+            base.id = l.snap.id;
+            base.clordid = l.snap.clordid.value;
+            base.strategy = l.snap.strategy.value;
+            auto snap = l.snap;
+            with_gateway(self, rp, [self, rp, base, wanted, make, snap](gateway_actor gw) mutable {
+              collect_first(self, rp, base, wanted, [gw, make, snap](caf::actor reply_to) {
+                make(gw, snap, reply_to);
+              });
+            });
+          },
+          [rp, id](caf::error& e) mutable {
+            if (code_of(e) == errc::not_found)
+              rp.deliver(make_error(errc::not_found, "order " + to_string(id) + ": no such order"));
+            else
+              rp.deliver(e);
+          });
+    },
+    [rp](caf::error& e) mutable { rp.deliver(e); });
+  return rp;
+}
+
 caf::result<kill_switch_report> kill(admin_ptr self, const kill_switch& k) {
   auto dir = find_directory(self->system());
   if (!dir)
@@ -588,6 +737,32 @@ admin_actor::behavior_type admin_impl(admin_ptr self, admin_options opts) {
     [self](risk_atom, const std::string& sym) { return risk_of(self, sym); },
     [self](venues_atom) { return venues_of(self); },
     [self](const kill_switch& k) { return kill(self, k); },
+    [self](const manual_order& m) { return manual_new(self, m); },
+    [self](const order_event& e) { on_manual_event(self, e); },
+    [self](const order_events& es) {
+      for (auto& e : es.events)
+        on_manual_event(self, e);
+    },
+    [self](tick_atom, uint64_t seq) { on_manual_timeout(self, seq); },
+    [self](const manual_cancel& m) {
+      return manual_change(self, m.id, "cancel",
+                           {event_kind::canceled, event_kind::cancel_rejected,
+                            event_kind::rejected},
+                           m.requested_by,
+                           [](gateway_actor gw, const order_snapshot& s, caf::actor reply_to) {
+                             caf::anon_send(gw, cancel_order{s.strategy, s.clordid, reply_to});
+                           });
+    },
+    [self](const manual_amend& m) {
+      return manual_change(self, m.id, "amend",
+                           {event_kind::replaced, event_kind::replace_rejected,
+                            event_kind::rejected},
+                           m.requested_by,
+                           [m](gateway_actor gw, const order_snapshot& s, caf::actor reply_to) {
+                             caf::anon_send(gw, amend_order{s.strategy, s.clordid, m.qty, m.px,
+                                                            reply_to});
+                           });
+    },
     [self](controls_atom) { return controls_of(self); },
   };
 }

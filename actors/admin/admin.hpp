@@ -35,7 +35,17 @@ using admin_actor = caf::typed_actor<
   caf::replies_to<venues_atom>::with<venues_view>,
   caf::replies_to<kill_switch>::with<kill_switch_report>,
   // The halts in force at every gateway of the cluster.
-  caf::replies_to<controls_atom>::with<controls_view>>;
+  caf::replies_to<controls_atom>::with<controls_view>,
+  // Manual trading through this node's gateway. Errors: invalid_argument
+  // (no gateway here), not_found (no such order), node_unreachable.
+  caf::replies_to<manual_order>::with<manual_result>,
+  caf::replies_to<manual_cancel>::with<manual_result>,
+  caf::replies_to<manual_amend>::with<manual_result>,
+  // The manual strategy's events: the admin is its reply_to.
+  caf::reacts_to<order_event>,
+  caf::reacts_to<order_events>,
+  // Internal: a manual command's wait ran out.
+  caf::reacts_to<tick_atom, uint64_t>>;
 
 struct admin_options {
   node_config cfg;

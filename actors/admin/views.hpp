@@ -6,6 +6,7 @@
 #include "actors/gateway/circuit_breaker.hpp"
 #include "actors/store/store_actor.hpp"
 #include "actors/venue/venue.hpp"
+#include "actors/contract/strategy_api.hpp"
 #include "runtime/model/fields.hpp"
 #include "runtime/model/records.hpp"
 
@@ -205,6 +206,56 @@ struct controls_view {
   std::vector<gateway_controls> gateways;
 
   OM_FIELDS("om.controls_view", controls_view, gateways)
+};
+
+/// Commands: an operator's order, cancel or amend (omctl order new/cancel/
+/// amend). Manual orders go through a gateway like any strategy's, under
+/// the strategy named here ("manual" by default, which must be one of
+/// risk.strategies).
+struct manual_order {
+  std::string strategy = "manual";
+  std::string symbol;
+  om::side side = side::buy;
+  ord_type type = ord_type::limit;
+  time_in_force tif = time_in_force::day;
+  quantity qty;
+  price px;
+  std::string requested_by;
+
+  OM_FIELDS("om.manual_order", manual_order, strategy, symbol, side, type, tif, qty, px,
+            requested_by)
+};
+
+struct manual_cancel {
+  order_id id;
+  std::string requested_by;
+
+  OM_FIELDS("om.manual_cancel", manual_cancel, id, requested_by)
+};
+
+struct manual_amend {
+  order_id id;
+  quantity qty;
+  price px;
+  std::string requested_by;
+
+  OM_FIELDS("om.manual_amend", manual_amend, id, qty, px, requested_by)
+};
+
+/// What the gateway answered first (accepted / rejected for a new order,
+/// canceled / replaced or their rejects for the others), or that nothing
+/// came within the wait (`event` "no_answer": the order may still act).
+struct manual_result {
+  std::string action; // new, cancel, amend
+  order_id id;
+  std::string clordid;
+  std::string strategy;
+  std::string event;
+  std::string status;
+  std::string message;
+
+  OM_FIELDS("om.manual_result", manual_result, action, id, clordid, strategy, event, status,
+            message)
 };
 
 } // namespace om

@@ -4,6 +4,7 @@
 #include "actors/cluster/membership.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/risk/risk_actor.hpp"
+#include "actors/router/router.hpp"
 #include "actors/venue/venue.hpp"
 #include "actors/wire/desk_types.hpp"
 #include "runtime/cluster/placement.hpp"
@@ -179,6 +180,23 @@ readiness node_runtime::wait_venue_sessions(caf::timespan limit) {
       if (state != "logged_on")
         why += (why.empty() ? "" : "; ") + id + ": " + state;
     }
+    // Logged on is not enough: the router must know it, or orders sent now
+    // would find no route.
+    if (why.empty() && plays(node_role::gateway))
+      if (auto dir = find_directory(sys_))
+        self->request(dir, 1s, resolve_atom::value, std::string{svc::router}, std::string{})
+          .receive(
+            [&](caf::actor& r) {
+              self->request(caf::actor_cast<router_actor>(r), 1s, venues_atom::value)
+                .receive(
+                  [&](std::vector<std::string>& down) {
+                    for (auto& id : fix)
+                      if (std::find(down.begin(), down.end(), id) != down.end())
+                        why += (why.empty() ? "" : "; ") + id + ": logged on, router not told yet";
+                  },
+                  [&](caf::error& e) { why = "router: " + to_string(e); });
+            },
+            [&](caf::error&) { why = "no router registered"; });
     if (why.empty())
       return readiness{true, {}};
     if (std::chrono::steady_clock::now() >= until)

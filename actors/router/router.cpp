@@ -177,6 +177,12 @@ router_actor::behavior_type router_impl(router_ptr self, node_config cfg, uint64
     [self](const route_request& req) { return route(self, req); },
     [self](const venue_availability_changed& e) { on_availability(self, e); },
     [self](tick_atom) { poll_disconnected(self); },
+    [self](venues_atom) {
+      std::vector<std::string> out;
+      for (auto& [v, _] : self->state.disconnected)
+        out.push_back(v);
+      return out;
+    },
   };
 }
 

@@ -41,6 +41,8 @@ struct route_reply {
 
 using router_actor = caf::typed_actor<caf::replies_to<route_request>::with<route_reply>,
                                       caf::reacts_to<venue_availability_changed>,
+                                      // The venues it avoids now (sessions down).
+                                      caf::replies_to<venues_atom>::with<std::vector<std::string>>,
                                       // Internal: ask venues marked down how they are.
                                       caf::reacts_to<tick_atom>>;
 

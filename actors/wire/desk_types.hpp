@@ -84,6 +84,10 @@
   X(om::venues_view, "om.venues_view")                          \
   X(om::gateway_kill, "om.gateway_kill")                        \
   X(om::kill_switch_report, "om.kill_switch_report")            \
+  X(om::manual_order, "om.manual_order")                        \
+  X(om::manual_cancel, "om.manual_cancel")                      \
+  X(om::manual_amend, "om.manual_amend")                        \
+  X(om::manual_result, "om.manual_result")                      \
   X(om::gateway_controls, "om.gateway_controls")                \
   X(om::controls_view, "om.controls_view")                      \
   X(om::admin_actor, "om.admin_actor")                          \

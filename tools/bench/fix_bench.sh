@@ -21,10 +21,15 @@ cleanup() { [ -n "$VPID" ] && kill "$VPID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 sed "s/^port = 9890 .*/port = $PORT/" config/bench-fix.toml > "$WORK/bench-fix.toml"
-"$BUILD/ordermesh-venue" --port "$PORT" --session 'FIX.4.4:BENCHX->DESK' \
-  --session 'FIX.4.4:BENCHX->BARE' --flow-ms 0 --levels 4 > "$WORK/venue.out" 2> "$WORK/venue.err" &
-VPID=$!
-for _ in $(seq 1 100); do grep -q "event=listening" "$WORK/venue.err" && break; sleep 0.05; done
+# A fresh venue for every desk run: each run's order ids (and so ClOrdIDs)
+# start again at 1, which a venue that saw them would refuse as duplicates.
+start_venue() {
+  [ -n "$VPID" ] && { kill "$VPID" 2>/dev/null; wait "$VPID" 2>/dev/null || true; }
+  "$BUILD/ordermesh-venue" --port "$PORT" --session 'FIX.4.4:BENCHX->DESK' \
+    --session 'FIX.4.4:BENCHX->BARE' --flow-ms 0 --levels 4 > "$WORK/venue.out" 2> "$WORK/venue.err" &
+  VPID=$!
+  for _ in $(seq 1 100); do grep -q "event=listening" "$WORK/venue.err" && break; sleep 0.05; done
+}
 median() { python3 -c "import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:])), 1))" "$@"; }
 for w in "${WINDOWS[@]}"; do
   n=$ORDERS
@@ -32,6 +37,7 @@ for w in "${WINDOWS[@]}"; do
   desk=() bare=() dlat=() blat=()
   for r in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/data"
+    start_venue
     "$BUILD/ordermesh-bench" -c "$WORK/bench-fix.toml" --data-dir "$WORK/data" -n "$n" -w "$w" \
       --skip-baseline --skip-counts --json 2> "$WORK/bench.err" > "$WORK/desk.json" \
       || { tail "$WORK/bench.err"; exit 1; }

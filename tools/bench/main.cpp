@@ -557,6 +557,8 @@ int main(int argc, char** argv) {
     }
   }
   auto stop_peer = [&] { stop_process(peer_pid, SIGTERM); };
+  // State of this run (RocksDB, FIX session stores) lives in the run's dir.
+  cfg->node.data_dir = (fs::path{data_dir} / "node").string();
   log::init(cfg->log);
   auto rd = load_refdata_file(cfg->node.refdata);
   if (!rd) {

@@ -117,8 +117,31 @@ int main(int argc, char** argv) {
   orders->add_option("--limit", q.limit, "at most this many per node (0 = all; default 200)")
     ->check(CLI::Range(0u, 1000000u));
   std::string order_id_text;
-  auto order = app.add_subcommand("order", "one order: state, legs, per-stage timestamps");
-  order->add_option("id", order_id_text, "order id, e.g. O1-42")->required();
+  auto order = app.add_subcommand("order", "one order: state, legs, per-stage timestamps; "
+                                           "or trade by hand: order new|cancel|amend");
+  order->add_option("id", order_id_text, "order id, e.g. O1-42");
+  order->require_subcommand(0, 1);
+  // Manual trading: the operator's orders go through the node's gateway,
+  // checks and audit like a strategy's (strategy "manual" by default).
+  manual_order mo;
+  std::string side_text, type_text = "limit", tif_text = "day", qty_text, px_text;
+  std::string by = std::getenv("USER") ? std::getenv("USER") : "omctl";
+  auto onew = order->add_subcommand("new", "send an order by hand");
+  onew->add_option("symbol", mo.symbol, "symbol, alias or instrument id")->required();
+  onew->add_option("side", side_text, "buy or sell")->required();
+  onew->add_option("qty", qty_text, "quantity")->required();
+  onew->add_option("--px", px_text, "limit price (limit orders)");
+  onew->add_option("--type", type_text, "limit or market");
+  onew->add_option("--tif", tif_text, "day, gtc, ioc or fok");
+  onew->add_option("--strategy", mo.strategy, "strategy to trade as (one of risk.strategies)");
+  auto ocancel = order->add_subcommand("cancel", "cancel an order by hand");
+  ocancel->add_option("id", order_id_text, "order id")->required();
+  auto oamend = order->add_subcommand("amend", "change an order's quantity and price");
+  oamend->add_option("id", order_id_text, "order id")->required();
+  oamend->add_option("--qty", qty_text, "new total quantity")->required();
+  oamend->add_option("--px", px_text, "new limit price")->required();
+  for (auto* c : {onew, ocancel, oamend})
+    c->add_option("--by", by, "who asks (audited; default $USER)");
   std::string symbol;
   auto risk = app.add_subcommand("risk", "positions and reservations of one instrument");
   risk->add_option("symbol", symbol, "symbol, alias or instrument id")->required();
@@ -147,8 +170,47 @@ int main(int argc, char** argv) {
     return fail(as_json, usage, "usage", why);
   auto cmd = app.get_subcommands().front()->get_name();
   order_id oid;
-  if (cmd == "order" && !parse_order_id(order_id_text, oid, why))
+  std::string manual;
+  if (cmd == "order" && !order->get_subcommands().empty())
+    manual = order->get_subcommands().front()->get_name();
+  if (cmd == "order" && manual.empty() && order_id_text.empty())
+    return fail(as_json, usage, "usage", "order: give an order id, or new|cancel|amend");
+  if (cmd == "order" && manual != "new" && !parse_order_id(order_id_text, oid, why))
     return fail(as_json, usage, "usage", why);
+  manual_amend ma;
+  if (manual == "new") {
+    auto s = parse_side(side_text);
+    auto ty = parse_ord_type(type_text);
+    auto tf = parse_time_in_force(tif_text);
+    auto q = quantity::parse(qty_text);
+    if (!s)
+      return fail(as_json, usage, "usage", "side: '" + side_text + "' is not buy or sell");
+    if (!ty)
+      return fail(as_json, usage, "usage", "--type: '" + type_text + "' is not limit or market");
+    if (!tf)
+      return fail(as_json, usage, "usage", "--tif: '" + tif_text + "' is not day, gtc, ioc or fok");
+    if (!q)
+      return fail(as_json, usage, "usage", "qty: " + detail_of(q.error()));
+    mo.side = *s;
+    mo.type = *ty;
+    mo.tif = *tf;
+    mo.qty = *q;
+    if (!px_text.empty()) {
+      auto p = price::parse(px_text);
+      if (!p)
+        return fail(as_json, usage, "usage", "--px: " + detail_of(p.error()));
+      mo.px = *p;
+    }
+    mo.requested_by = by;
+  } else if (manual == "amend") {
+    auto q = quantity::parse(qty_text);
+    auto p = price::parse(px_text);
+    if (!q)
+      return fail(as_json, usage, "usage", "--qty: " + detail_of(q.error()));
+    if (!p)
+      return fail(as_json, usage, "usage", "--px: " + detail_of(p.error()));
+    ma = manual_amend{oid, *q, *p, by};
+  }
   if (cmd == "orders" && !q.state.empty() && q.state != "open" && !parse_ord_status(q.state))
     return fail(as_json, usage, "usage",
                 "--state '" + q.state + "': expected open or an order status (pending_new, new, "
@@ -189,6 +251,13 @@ int main(int argc, char** argv) {
       rc = ask<cluster_view>(self, admin, timeout, cmd, as_json, where, nodes_atom::value);
     } else if (cmd == "orders") {
       rc = ask<orders_view>(self, admin, timeout, cmd, as_json, where, orders_atom::value, q);
+    } else if (cmd == "order" && manual == "new") {
+      rc = ask<manual_result>(self, admin, timeout, "manual", as_json, where, mo);
+    } else if (cmd == "order" && manual == "cancel") {
+      rc = ask<manual_result>(self, admin, timeout, "manual", as_json, where,
+                              manual_cancel{oid, by});
+    } else if (cmd == "order" && manual == "amend") {
+      rc = ask<manual_result>(self, admin, timeout, "manual", as_json, where, ma);
     } else if (cmd == "order") {
       rc = ask<order_detail>(self, admin, timeout, cmd, as_json, where, order_atom::value, oid);
     } else if (cmd == "risk") {

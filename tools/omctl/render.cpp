@@ -353,6 +353,14 @@ json to_json(const venues_view& v) {
   return json{{"venues", arr}};
 }
 
+json to_json(const manual_result& r) {
+  json j{{"action", r.action},   {"clordid", r.clordid}, {"strategy", r.strategy},
+         {"event", r.event},     {"status", r.status},   {"message", r.message}};
+  if (r.id.value != 0)
+    j["order_id"] = to_string(r.id);
+  return j;
+}
+
 json to_json(const kill_switch_report& r) {
   json gws = json::array();
   for (auto& g : r.gateways) {
@@ -478,6 +486,14 @@ void print_table(const std::string& cmd, const json& j) {
                       str(p, "realized_pnl")});
     table({"STRATEGY", "NET", "BOUGHT", "SOLD", "RESERVED_BUY", "RESERVED_SELL", "REALIZED_PNL"},
                 rows);
+    return;
+  }
+  if (cmd == "manual") {
+    std::cout << str(j, "action") << " " << str(j, "order_id") << " (" << str(j, "strategy") << " "
+              << str(j, "clordid") << "): " << str(j, "event") << ", status " << str(j, "status");
+    if (!str(j, "message", "").empty())
+      std::cout << ": " << str(j, "message");
+    std::cout << "\n";
     return;
   }
   if (cmd == "venues") {

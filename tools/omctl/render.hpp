@@ -20,6 +20,7 @@ nlohmann::json to_json(const risk_view& v);
 nlohmann::json to_json(const venues_view& v);
 nlohmann::json to_json(const kill_switch_report& r);
 nlohmann::json to_json(const controls_view& v);
+nlohmann::json to_json(const manual_result& r);
 
 /// Prints the table for `cmd` ("nodes", "topology", "orders", ...).
 void print_table(const std::string& cmd, const nlohmann::json& j);

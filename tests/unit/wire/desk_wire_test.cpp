@@ -37,7 +37,7 @@ CAF_TEST(every desk message type round trips) {
 #define OM_CHECK_TYPE(type, name) n += check(type{}, name) ? 1 : 0;
   OM_DESK_WIRE_TYPES(OM_CHECK_TYPE)
 #undef OM_CHECK_TYPE
-  CAF_CHECK_EQUAL(n, 72u);
+  CAF_CHECK_EQUAL(n, 76u);
 }
 
 CAF_TEST(populated desk messages round trip) {
@@ -190,6 +190,15 @@ CAF_TEST(populated admin answers round trip) {
   venue_view vv{"XFIX", "fix", "n2", "up", 3, true, vc, "e"};
   CAF_CHECK(check(venue_availability_changed{venue_id{"XFIX"}, false, "logon refused"},
                   "venue_availability_changed"));
+  CAF_CHECK(check(manual_order{"manual", "AAPL", side::sell, ord_type::limit, time_in_force::ioc,
+                               quantity::from_units(5), price::from_units(10), "alice"},
+                  "manual_order"));
+  CAF_CHECK(check(manual_amend{order_id::make(1, 9), quantity::from_units(3),
+                               price::from_units(11), "bob"},
+                  "manual_amend"));
+  CAF_CHECK(check(manual_result{"cancel", order_id::make(1, 9), "c-1", "manual", "canceled",
+                                "canceled", "m"},
+                  "manual_result"));
   CAF_CHECK(check(venues_view{{vv}}, "venues_view"));
   CAF_CHECK(check(kill_switch_report{false, "momo", 3, {gateway_kill{"n1", 3, 8, "w", "e"}}},
                   "kill_switch_report"));
