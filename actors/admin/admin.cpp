@@ -514,7 +514,7 @@ void collect_first(admin_ptr self, caf::typed_response_promise<manual_result> rp
 void on_manual_event(admin_ptr self, const order_event& e) {
   auto& ws = self->state.waiters;
   for (auto i = ws.begin(); i != ws.end(); ++i) {
-    if (i->clordid != e.clordid.value
+    if (i->clordid != e.clordid.value || i->base.strategy != e.strategy.value
         || std::find(i->wanted.begin(), i->wanted.end(), e.kind) == i->wanted.end())
       continue;
     auto r = i->base;

@@ -90,6 +90,11 @@ struct fix_leg {
   int128 value = 0; // exact sum of last_px * last_qty
   /// The highest CumQty the venue reported for the leg (its own ledger).
   quantity venue_cum;
+  /// Filled quantity of venue orders this leg replaced by cancel and new:
+  /// the venue's current order counts its CumQty from zero, on top of it.
+  quantity base;
+  /// Every ClOrdID of the leg (forgotten with the leg).
+  std::vector<std::string> clids;
   std::vector<venue_report> log;
 };
 
@@ -155,8 +160,9 @@ void mark_done(fix_venue_state& st, fix_leg& l) {
   while (st.done.size() > done_retention) {
     auto i = st.legs.find(st.done.front());
     if (i != st.legs.end()) {
-      st.clids.erase(i->second.live_clid);
-      st.clids.erase(fixmap::cl_ord_id(i->second.id, i->second.leg, 0));
+      for (auto& c : i->second.clids)
+        st.clids.erase(c);
+      st.early.erase(i->first);
       st.legs.erase(i);
     }
     st.done.pop_front();
@@ -253,9 +259,14 @@ void arm_timer(fix_ptr self, fix_leg& l, std::chrono::milliseconds d) {
   self->delayed_send(self, d, fix_timeout_atom::value, leg_key(l.id, l.leg), l.generation);
 }
 
+void add_clid(fix_venue_state& st, fix_leg& l, const std::string& c) {
+  if (st.clids.emplace(c, leg_key(l.id, l.leg)).second)
+    l.clids.push_back(c);
+}
+
 std::string next_clid(fix_venue_state& st, fix_leg& l) {
   auto c = fixmap::cl_ord_id(l.id, l.leg, l.next_n++);
-  st.clids[c] = leg_key(l.id, l.leg);
+  add_clid(st, l, c);
   return c;
 }
 
@@ -316,7 +327,7 @@ void on_new(fix_ptr self, const venue_new_order& req) {
   l.qty = req.qty;
   l.px = req.px;
   l.live_clid = fixmap::cl_ord_id(req.id, req.leg, 0);
-  st.clids[l.live_clid] = key;
+  add_clid(st, l, l.live_clid);
   auto reject = [&](std::string why) {
     ++st.counters.rejects;
     mark_done(st, l);
@@ -425,14 +436,15 @@ bool seen_exec(fix_venue_state& st, const std::string& exec_id) {
 }
 
 void note_venue_cum(fix_venue_state& st, fix_leg& l, const fixmap::exec_report& r) {
-  if (r.cum_qty <= l.venue_cum)
+  auto cum = r.cum_qty + l.base;
+  if (cum <= l.venue_cum)
     return;
   auto& x = st.executed[l.id.value];
   x.id = l.id;
-  x.qty += r.cum_qty - l.venue_cum;
+  x.qty += cum - l.venue_cum;
   if (r.kind == fixmap::exec_kind::trade)
     ++x.fills;
-  l.venue_cum = r.cum_qty;
+  l.venue_cum = cum;
 }
 
 void note_duplicate(fix_venue_state& st, const fix_leg& l, const fixmap::exec_report& r) {
@@ -464,22 +476,30 @@ void apply_status(fix_ptr self, fix_leg& l, const fixmap::exec_report& r, int64_
   auto& st = self->state;
   auto why = l.status_for;
   l.status_for = pending_kind::none;
+  // Only a status request's own timer ends here: a cancel sent after it
+  // keeps its timer.
+  bool owned = l.pending == pending_kind::status || why != pending_kind::none;
   if (l.pending == pending_kind::status)
     l.pending = pending_kind::none;
-  ++l.generation;
+  if (owned)
+    ++l.generation;
   l.unknown = false;
+  auto vcum = r.cum_qty + l.base;
   // Fills the venue booked that we have not: booked now, at the price that
   // makes our average equal the venue's.
-  if (r.cum_qty > l.cum) {
-    auto missing = r.cum_qty - l.cum;
-    auto venue_value = exact_value(r.avg_px, r.cum_qty);
-    auto px = average_price(venue_value - l.value, missing);
-    if (!px.is_positive())
-      px = r.avg_px;
+  if (vcum > l.cum) {
+    auto missing = vcum - l.cum;
+    auto px = r.avg_px;
+    if (l.base.is_zero()) {
+      auto venue_value = exact_value(r.avg_px, r.cum_qty);
+      px = average_price(venue_value - l.value, missing);
+      if (!px.is_positive())
+        px = r.avg_px;
+    }
     st.log->warn("venue={} order_id={} leg={} event=reconciled_fill qty={} px={}",
                  st.opts.cfg.id.value, to_string(l.id), l.leg, to_string(missing),
                  to_string(px));
-    book_fill(self, l, r.cum_qty, missing, px, r.leaves_qty,
+    book_fill(self, l, vcum, missing, px, r.leaves_qty,
               "recon-" + r.order_id + "-" + to_string(r.cum_qty), now);
   }
   if (l.done)
@@ -528,8 +548,23 @@ void apply_exec(fix_ptr self, const fixmap::exec_report& r, int64_t now) {
     order_id id;
     uint32_t leg = 0, n = 0;
     if (fixmap::parse_cl_ord_id(r.cl_ord_id, id, leg, n)) {
-      // Ours, not bound yet: kept for the order actor's rebind.
-      st.early[leg_key(id, leg)].push_back(r);
+      auto known = st.legs.find(leg_key(id, leg));
+      if (known != st.legs.end()) {
+        // A ClOrdID of this leg from before a restart (a replace the
+        // venue knows it by): learn it and apply the report.
+        auto& k = known->second;
+        add_clid(st, k, r.cl_ord_id);
+        if (n >= k.next_n)
+          k.next_n = n + 1;
+        if (r.kind == fixmap::exec_kind::replaced || r.kind == fixmap::exec_kind::trade
+            || r.kind == fixmap::exec_kind::new_order)
+          k.live_clid = r.cl_ord_id;
+        return apply_exec(self, r, now);
+      }
+      // Ours, not bound yet: kept for the order actor's rebind (bounded).
+      auto& q = st.early[leg_key(id, leg)];
+      if (st.early.size() <= 100'000 && q.size() < 1000)
+        q.push_back(r);
       return;
     }
     ++st.counters.foreign_reports;
@@ -555,31 +590,50 @@ void apply_exec(fix_ptr self, const fixmap::exec_report& r, int64_t now) {
       if (l->done)
         return;
       return ensure_acked(self, *l);
-    case fixmap::exec_kind::trade:
-      if (r.poss_dup && r.cum_qty <= l->cum)
+    case fixmap::exec_kind::trade: {
+      auto vcum = r.cum_qty + l->base;
+      if (r.poss_dup && vcum <= l->cum)
         return note_duplicate(st, *l, r);
-      if (!book_fill(self, *l, r.cum_qty, r.last_qty, r.last_px, r.leaves_qty, r.exec_id,
+      if (!book_fill(self, *l, vcum, r.last_qty, r.last_px, r.leaves_qty, r.exec_id,
                      venue_ns, r.commission))
         note_duplicate(st, *l, r);
+      if (!l->done && vcum > l->cum) {
+        // CumQty is ahead of what we booked: a report was missed. The
+        // status answer books the rest at the venue's average price.
+        st.log->warn("venue={} order_id={} leg={} event=cum_gap venue_cum={} booked={}",
+                     st.opts.cfg.id.value, to_string(l->id), l->leg, to_string(vcum),
+                     to_string(l->cum));
+        if (l->pending == pending_kind::none)
+          request_status(self, *l, pending_kind::none);
+      } else if (!l->done && r.leaves_qty.is_zero()
+                 && (r.ord_status == '4' || r.ord_status == 'C' || r.ord_status == '3')) {
+        // An IOC's last trade that also ends it: the rest is canceled.
+        ++st.counters.cancels;
+        mark_done(st, *l);
+        report_simple(self, *l, venue_report_kind::canceled,
+                      "the venue ended the order after this fill (LeavesQty 0)");
+        return;
+      }
       // A fill can carry the replace's new ClOrdID: the replace went through.
       if (pending_for && l->pending == pending_kind::replace && !l->done)
         apply_replaced(self, *l, r);
       return;
+    }
     case fixmap::exec_kind::canceled:
     case fixmap::exec_kind::expired:
     case fixmap::exec_kind::done_for_day: {
+      if (l->done)
+        return;
+      // Fills the cancel report shows but we have not seen come first.
+      if (auto vcum = r.cum_qty + l->base; vcum > l->cum)
+        book_fill(self, *l, vcum, vcum - l->cum, r.avg_px, quantity{}, r.exec_id + "-cum",
+                  venue_ns);
       if (l->done)
         return;
       if (l->pending == pending_kind::replace && st.unsupported.count("G") > 0 && pending_for) {
         // Cancel-and-resend: the cancel half is done; send the new terms.
         return send_replacement_new(self, *l);
       }
-      // Fills the cancel report shows but we have not seen come first.
-      if (r.cum_qty > l->cum)
-        book_fill(self, *l, r.cum_qty, r.cum_qty - l->cum, r.avg_px, quantity{},
-                  r.exec_id + "-cum", venue_ns);
-      if (l->done)
-        return;
       l->pending = pending_kind::none;
       ++l->generation;
       ++st.counters.cancels;
@@ -592,13 +646,21 @@ void apply_exec(fix_ptr self, const fixmap::exec_report& r, int64_t now) {
     case fixmap::exec_kind::replaced:
       if (l->done)
         return;
-      if (r.cum_qty > l->cum)
-        book_fill(self, *l, r.cum_qty, r.cum_qty - l->cum, r.avg_px, r.leaves_qty,
-                  r.exec_id + "-cum", venue_ns);
+      if (auto vcum = r.cum_qty + l->base; vcum > l->cum)
+        book_fill(self, *l, vcum, vcum - l->cum, r.avg_px, r.leaves_qty, r.exec_id + "-cum",
+                  venue_ns);
       return apply_replaced(self, *l, r);
     case fixmap::exec_kind::rejected:
       if (pending_for && l->pending != pending_kind::none)
         return fail_pending(self, *l, l->pending, "venue rejected: " + r.text);
+      if (l->base.is_positive() && r.cl_ord_id == l->live_clid && !l->done) {
+        // The new order of a cancel-and-resend amend was refused: the leg
+        // ends with what it filled.
+        ++st.counters.cancels;
+        mark_done(st, *l);
+        return report_simple(self, *l, venue_report_kind::canceled,
+                             "the venue rejected the amended order: " + r.text);
+      }
       if (l->acked || l->done) {
         st.log->warn("venue={} order_id={} leg={} event=late_reject text=\"{}\"",
                      st.opts.cfg.id.value, to_string(l->id), l->leg, r.text);
@@ -633,7 +695,10 @@ void send_replacement_new(fix_ptr self, fix_leg& l) {
   l.qty = l.pending_qty;
   l.px = l.pending_px;
   auto remaining = l.qty > l.cum ? l.qty - l.cum : quantity{};
-  l.live_clid = l.pending_clid;
+  // A ClOrdID of its own (the cancel's is taken), and the new venue order
+  // counts CumQty from zero on top of what the leg has.
+  l.live_clid = next_clid(st, l);
+  l.base = l.cum;
   l.pending = pending_kind::none;
   l.pending_clid.clear();
   ++l.generation;
@@ -704,17 +769,18 @@ void apply_message_reject(fix_ptr self, const fixmap::message_reject& r) {
     mark_done(st, *l);
     return report_simple(self, *l, venue_report_kind::reject, text);
   }
-  if ((type == "F" && l->pending == pending_kind::cancel)
-      || (type == "G" && l->pending == pending_kind::replace))
-    return fail_pending(self, *l, l->pending, text);
-  if (type == "F" && l->pending == pending_kind::replace && st.unsupported.count("G") > 0)
-    return fail_pending(self, *l, l->pending, text);
-  if (type == "G" && l->pending == pending_kind::replace && st.opts.cfg.replace_by_cancel_new) {
+  if (type == "G" && l->pending == pending_kind::replace && st.opts.cfg.replace_by_cancel_new
+      && !r.session_level && r.reason == 3) {
     // Retried as a cancel and a new order.
     l->pending = pending_kind::none;
     venue_replace_order again{l->id, l->leg, l->pending_qty, l->pending_px};
     return on_replace(self, again);
   }
+  if ((type == "F" && l->pending == pending_kind::cancel)
+      || (type == "G" && l->pending == pending_kind::replace))
+    return fail_pending(self, *l, l->pending, text);
+  if (type == "F" && l->pending == pending_kind::replace && st.unsupported.count("G") > 0)
+    return fail_pending(self, *l, l->pending, text);
   if (type == "H") {
     auto why = l->status_for;
     l->status_for = pending_kind::none;
@@ -787,15 +853,17 @@ void on_rebind(fix_ptr self, const venue_rebind& req) {
   l.acked = req.last_seq > 0;
   l.venue_order_id = req.venue_order_id;
   l.live_clid = fixmap::cl_ord_id(req.id, req.leg, 0);
-  l.next_n = 1000; // past any ClOrdID the previous incarnation used
-  st.clids[l.live_clid] = key;
+  // Past any ClOrdID an earlier incarnation used: ten per second of wall
+  // clock, so restarts a second or more apart never reuse one.
+  l.next_n = static_cast<uint32_t>((wall_ns() / 1'000'000'000) % 400'000'000 * 10);
+  add_clid(st, l, l.live_clid);
   l.unknown = true;
   auto e = st.early.find(key);
   if (e != st.early.end()) {
     auto reports = std::move(e->second);
     st.early.erase(e);
     for (auto& r : reports) {
-      st.clids[r.cl_ord_id] = key;
+      add_clid(st, l, r.cl_ord_id);
       apply_exec(self, r, wall_ns());
     }
   }

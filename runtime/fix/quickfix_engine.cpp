@@ -386,6 +386,14 @@ public:
 
   void toApp(FIX::Message& msg, const FIX::SessionID& id) throw(FIX::DoNotSend) override {
     auto info = find(id.toString());
+    // A resend of an order, cancel or replace would act on stale terms (the
+    // owner already treated them as not sent, or reconciles): gap-filled.
+    if (role_ == role::initiator && msg.getHeader().isSetField(43)
+        && msg.getHeader().getField(43) == "Y") {
+      auto t = msg.getHeader().getField(35);
+      if (t == "D" || t == "F" || t == "G")
+        throw FIX::DoNotSend();
+    }
     shift_clock(msg, info.get());
     if (info && msg.isSetField(11) && msg.getHeader().isSetField(34)) {
       int seq = std::atoi(msg.getHeader().getField(34).c_str());

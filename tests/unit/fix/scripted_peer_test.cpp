@@ -467,6 +467,39 @@ CAF_TEST(duplicates by execid possdup or cumqty are never booked) {
   (void) id;
 }
 
+CAF_TEST(a trade report that also ends the order ends the leg) {
+  // An IOC filled in part, reported as one trade with OrdStatus canceled
+  // and LeavesQty 0: the fill is booked and the rest is canceled.
+  auto [id, d] = working_order();
+  auto f = p->report(d, 'F', '4', "40", "0", "E-ioc");
+  f.add(32, "40");
+  f.add(31, "10");
+  p->send(f);
+  auto x = next();
+  CAF_CHECK_EQUAL(x.kind, venue_report_kind::fill);
+  CAF_CHECK_EQUAL(x.last_qty, quantity::from_units(40));
+  auto c = next();
+  CAF_CHECK_EQUAL(c.kind, venue_report_kind::canceled);
+  CAF_CHECK(c.reason.find("LeavesQty 0") != std::string::npos);
+  (void) id;
+}
+
+CAF_TEST(a cumqty gap asks for the status and books the missing fill once) {
+  auto [id, d] = working_order();
+  // The report for the first 30 never came; the next says CumQty 50.
+  p->send(p->fill(d, "20", "50", "50", "E-2"));
+  CAF_CHECK_EQUAL(next().last_qty, quantity::from_units(20));
+  auto h = p->expect("H", 5s);
+  CAF_CHECK_EQUAL(field(h, 11), field(d, 11));
+  p->send(p->status(d, '1', "50", "50"));
+  auto x = next();
+  CAF_CHECK_EQUAL(x.kind, venue_report_kind::fill);
+  CAF_CHECK_EQUAL(x.last_qty, quantity::from_units(30));
+  CAF_CHECK_EQUAL(x.cum_qty, quantity::from_units(50));
+  CAF_CHECK(no_report(300ms));
+  (void) id;
+}
+
 CAF_TEST(a peer clock 90 seconds ahead trades and the skew is reported) {
   start("FIX.4.4", 90'000);
   auto s = stats();
