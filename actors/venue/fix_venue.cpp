@@ -57,6 +57,7 @@ using fix_venue_actor = venue_actor::extend<caf::reacts_to<fix_inbound>,
 
 constexpr size_t done_retention = 200'000;
 constexpr size_t exec_id_retention = 2'000'000;
+constexpr size_t execution_retention = 1'000'000; // orders in the execution ledger
 
 enum class pending_kind : uint8_t { none, cancel, replace, status };
 
@@ -120,6 +121,7 @@ struct fix_venue_state {
   /// What the venue reported executed per desk order (max CumQty per leg,
   /// summed), the venue side of the end-of-day reconciliation.
   std::unordered_map<uint64_t, order_execution> executed;
+  bool executed_truncated = false;
   venue_counters counters;
   std::chrono::milliseconds backoff{0};
   bool reconnect_scheduled = false;
@@ -439,6 +441,11 @@ void note_venue_cum(fix_venue_state& st, fix_leg& l, const fixmap::exec_report& 
   auto cum = r.cum_qty + l.base;
   if (cum <= l.venue_cum)
     return;
+  if (st.executed.size() >= execution_retention && st.executed.count(l.id.value) == 0) {
+    st.executed_truncated = true; // the ledger is full: reconciliation says partial
+    l.venue_cum = cum;
+    return;
+  }
   auto& x = st.executed[l.id.value];
   x.id = l.id;
   x.qty += cum - l.venue_cum;
@@ -1106,6 +1113,7 @@ fix_venue_actor::behavior_type fix_venue_impl(fix_ptr self, fix_venue_options op
       auto& st = self->state;
       venue_executions v;
       v.venue = st.opts.cfg.id;
+      v.truncated = st.executed_truncated;
       v.orders.reserve(st.executed.size());
       for (auto& [_, x] : st.executed)
         v.orders.push_back(x);
