@@ -261,32 +261,41 @@ bool parse_cl_ord_id(const std::string& s, order_id& id, uint32_t& leg, uint32_t
   return num(d1 + 1, d2, leg) && num(d2 + 1, s.size(), n);
 }
 
-fix::message new_order_single(const venue_fields& v, const order_terms& t) {
+namespace {
+
+/// What D, F and G share: per-venue fields, the ClOrdID (and for F and G
+/// the chain it continues), HandlInst where it applies, the instrument, the
+/// side and TransactTime (required in 4.4, optional in 4.2: always sent).
+fix::message order_message(const char* type, const venue_fields& v, const order_terms& t,
+                           bool chain, bool handl_inst) {
   fix::message m;
-  m.msg_type = "D";
+  m.msg_type = type;
   add_common(v, m);
+  if (chain) {
+    m.add(t_orig_cl_ord_id, t.orig_cl_ord_id);
+    if (!t.order_id.empty())
+      m.add(t_order_id, t.order_id);
+  }
   m.add(t_cl_ord_id, t.cl_ord_id);
-  add_handl_inst(v, m);
+  if (handl_inst)
+    add_handl_inst(v, m);
   m.add(t_symbol, t.symbol);
   m.add(t_side, std::string(1, side_char(t.side)));
-  // TransactTime is required in 4.4 and optional in 4.2: always sent.
   m.add(t_transact_time, fix::utc_timestamp(t.transact_ns));
+  return m;
+}
+
+} // namespace
+
+fix::message new_order_single(const venue_fields& v, const order_terms& t) {
+  auto m = order_message("D", v, t, false, true);
   add_order_terms(t, m);
   add_extra(v, m);
   return m;
 }
 
 fix::message cancel_request(const venue_fields& v, const order_terms& t) {
-  fix::message m;
-  m.msg_type = "F";
-  add_common(v, m);
-  m.add(t_orig_cl_ord_id, t.orig_cl_ord_id);
-  if (!t.order_id.empty())
-    m.add(t_order_id, t.order_id);
-  m.add(t_cl_ord_id, t.cl_ord_id);
-  m.add(t_symbol, t.symbol);
-  m.add(t_side, std::string(1, side_char(t.side)));
-  m.add(t_transact_time, fix::utc_timestamp(t.transact_ns));
+  auto m = order_message("F", v, t, true, false);
   // OrderQty is required in 4.2's cancel request and conditionally in 4.4's.
   m.add(t_order_qty, fix_decimal(t.qty.raw, quantity::decimals));
   add_extra(v, m);
@@ -294,17 +303,7 @@ fix::message cancel_request(const venue_fields& v, const order_terms& t) {
 }
 
 fix::message replace_request(const venue_fields& v, const order_terms& t) {
-  fix::message m;
-  m.msg_type = "G";
-  add_common(v, m);
-  m.add(t_orig_cl_ord_id, t.orig_cl_ord_id);
-  if (!t.order_id.empty())
-    m.add(t_order_id, t.order_id);
-  m.add(t_cl_ord_id, t.cl_ord_id);
-  add_handl_inst(v, m);
-  m.add(t_symbol, t.symbol);
-  m.add(t_side, std::string(1, side_char(t.side)));
-  m.add(t_transact_time, fix::utc_timestamp(t.transact_ns));
+  auto m = order_message("G", v, t, true, true);
   add_order_terms(t, m);
   add_extra(v, m);
   return m;

@@ -309,6 +309,23 @@ std::string symbol_of(const fix_venue_state& st, const instrument_id& id) {
   return id.value;
 }
 
+/// A new leg with what both its starts know (a new order, or a rebind after
+/// a restart), under its first ClOrdID.
+fix_leg& start_leg(fix_venue_state& st, const std::string& key, order_id id, uint32_t leg,
+                   venue_report_sink reply_to, const instrument_id& inst, om::side side,
+                   quantity qty) {
+  auto& l = st.legs[key];
+  l.id = id;
+  l.leg = leg;
+  l.reply_to = std::move(reply_to);
+  l.symbol = symbol_of(st, inst);
+  l.side = side;
+  l.qty = qty;
+  l.live_clid = fixmap::cl_ord_id(id, leg, 0);
+  add_clid(st, l, l.live_clid);
+  return l;
+}
+
 void on_new(fix_ptr self, const venue_new_order& req) {
   auto& st = self->state;
   ++st.counters.orders;
@@ -318,18 +335,10 @@ void on_new(fix_ptr self, const venue_new_order& req) {
                  to_string(req.id), req.leg);
     return;
   }
-  auto& l = st.legs[key];
-  l.id = req.id;
-  l.leg = req.leg;
-  l.reply_to = req.reply_to;
-  l.symbol = symbol_of(st, req.instrument);
-  l.side = req.side;
+  auto& l = start_leg(st, key, req.id, req.leg, req.reply_to, req.instrument, req.side, req.qty);
   l.type = req.type;
   l.tif = req.tif;
-  l.qty = req.qty;
   l.px = req.px;
-  l.live_clid = fixmap::cl_ord_id(req.id, req.leg, 0);
-  add_clid(st, l, l.live_clid);
   auto reject = [&](std::string why) {
     ++st.counters.rejects;
     mark_done(st, l);
@@ -848,22 +857,14 @@ void on_rebind(fix_ptr self, const venue_rebind& req) {
   }
   // A leg this actor never saw (the node restarted): rebuilt from what the
   // order actor knows, then reconciled with the venue.
-  auto& l = st.legs[key];
-  l.id = req.id;
-  l.leg = req.leg;
-  l.reply_to = req.reply_to;
-  l.symbol = symbol_of(st, req.instrument);
-  l.side = req.side;
-  l.qty = req.qty;
+  auto& l = start_leg(st, key, req.id, req.leg, req.reply_to, req.instrument, req.side, req.qty);
   l.cum = req.cum_qty;
   l.seq = req.last_seq;
   l.acked = req.last_seq > 0;
   l.venue_order_id = req.venue_order_id;
-  l.live_clid = fixmap::cl_ord_id(req.id, req.leg, 0);
   // Past any ClOrdID an earlier incarnation used: ten per second of wall
   // clock, so restarts a second or more apart never reuse one.
   l.next_n = static_cast<uint32_t>((wall_ns() / 1'000'000'000) % 400'000'000 * 10);
-  add_clid(st, l, l.live_clid);
   l.unknown = true;
   auto e = st.early.find(key);
   if (e != st.early.end()) {
