@@ -516,6 +516,10 @@ void on_report(order_ptr self, const venue_report& r) {
       }
       break;
     case venue_report_kind::cancel_rejected:
+      // The venue refused (or never got) this cancel: a later cancel of the
+      // order must be sent to this leg again.
+      if (r.leg < st.legs.size())
+        st.legs[r.leg].cancel_sent = false;
       if (!leg_done(c) && s.state.status == ord_status::pending_cancel) {
         if (apply(self, cancel_reject{r.reason}))
           evs.push_back(reject_event(s, event_kind::cancel_rejected, reject_code::venue_rejected,

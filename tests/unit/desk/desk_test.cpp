@@ -723,6 +723,14 @@ CAF_TEST(a cancel rejected by the venue restores the working order) {
   auto& e = only(c2, event_kind::cancel_rejected);
   CAF_CHECK_EQUAL(e.status, ord_status::new_order);
   CAF_CHECK_EQUAL(e.stage, reject_stage::venue);
+  // A second cancel reaches the venue again (the first was refused there,
+  // e.g. while its session was down) and this time ends the order.
+  self->send(caf::actor_cast<gateway_actor>(gateway), cancel_order{x.strategy, x.clordid, caf::actor_cast<caf::actor>(self)});
+  auto c3 = drain();
+  CAF_REQUIRE_EQUAL(c3.cancels.size(), 1u);
+  report(leg, venue_report_kind::canceled, 0, "0", 0, 0);
+  auto c4 = drain();
+  CAF_CHECK_EQUAL(only(c4, event_kind::canceled).status, ord_status::canceled);
 }
 
 CAF_TEST(amends are replaced or rejected by the venue) {
