@@ -52,4 +52,7 @@ struct OrderSnapshot {
   rejectReason @25 :Text;
   # Arrival price (mid at receipt), for slippage; 0 = unknown.
   arrivalPrice @26 :Int64;
+  # Where the arrival price came from (om::price_source): 0 unknown,
+  # 1 previous close, 2 last trade, 3 live mid.
+  arrivalSource @27 :UInt8;
 }

@@ -389,6 +389,57 @@ caf::result<order_detail> order_view(admin_ptr self, order_id id) {
 
 // -- risk, venues, kill switch ------------------------------------------------
 
+caf::result<markets_view> markets_of(admin_ptr self, const std::string& symbol) {
+  auto dir = find_directory(self->system());
+  if (!dir)
+    return starting(self);
+  std::string want;
+  if (!symbol.empty()) {
+    auto inst = self->state.opts.refdata->current()->resolve(symbol);
+    if (!inst)
+      return inst.error();
+    want = (*inst)->id.value;
+  }
+  auto rp = self->make_response_promise<markets_view>();
+  self->request(dir, 2s, list_atom::value, std::string{svc::market_data})
+    .then(
+      [self, rp, want](std::vector<directory_entry>& es) mutable {
+        auto out = std::make_shared<markets_view>();
+        auto pending = std::make_shared<size_t>(1);
+        auto done = [rp, out, pending]() mutable {
+          if (--*pending > 0)
+            return;
+          std::sort(out->markets.begin(), out->markets.end(),
+                    [](const market_status& a, const market_status& b) {
+                      return a.view.instrument.value < b.view.instrument.value;
+                    });
+          rp.deliver(std::move(*out));
+        };
+        bool found = false;
+        for (auto& e : es) {
+          if (!want.empty() && e.key != want)
+            continue;
+          found = true;
+          ++*pending;
+          self->request(typed_entry<market_data_actor>(e.handle), 3s, stats_atom::value)
+            .then(
+              [out, done](market_status& m) mutable {
+                out->markets.push_back(std::move(m));
+                done();
+              },
+              [out, done, key = e.key](caf::error&) mutable {
+                out->missing.push_back(key);
+                done();
+              });
+        }
+        if (!want.empty() && !found)
+          out->missing.push_back(want);
+        done();
+      },
+      [rp](caf::error& e) mutable { rp.deliver(e); });
+  return rp;
+}
+
 caf::result<risk_view> risk_of(admin_ptr self, const std::string& symbol) {
   auto dir = find_directory(self->system());
   if (!dir)
@@ -736,6 +787,7 @@ admin_actor::behavior_type admin_impl(admin_ptr self, admin_options opts) {
     [self](order_atom, order_id id) { return order_view(self, id); },
     [self](risk_atom, const std::string& sym) { return risk_of(self, sym); },
     [self](venues_atom) { return venues_of(self); },
+    [self](market_atom, const std::string& sym) { return markets_of(self, sym); },
     [self](const kill_switch& k) { return kill(self, k); },
     [self](const manual_order& m) { return manual_new(self, m); },
     [self](const order_event& e) { on_manual_event(self, e); },

@@ -33,6 +33,9 @@ using admin_actor = caf::typed_actor<
   // Symbol, alias or instrument id. Errors: unknown_symbol, node_unreachable.
   caf::replies_to<risk_atom, std::string>::with<risk_view>,
   caf::replies_to<venues_atom>::with<venues_view>,
+  // One instrument (symbol, alias or id) or "" for every quoted one.
+  // Errors: unknown_symbol.
+  caf::replies_to<market_atom, std::string>::with<markets_view>,
   caf::replies_to<kill_switch>::with<kill_switch_report>,
   // The halts in force at every gateway of the cluster.
   caf::replies_to<controls_atom>::with<controls_view>,

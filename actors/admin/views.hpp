@@ -5,6 +5,7 @@
 
 #include "actors/gateway/circuit_breaker.hpp"
 #include "actors/store/store_actor.hpp"
+#include "actors/market_data/market_data.hpp"
 #include "actors/venue/venue.hpp"
 #include "actors/contract/strategy_api.hpp"
 #include "runtime/model/fields.hpp"
@@ -162,6 +163,15 @@ struct venue_view {
 
   OM_FIELDS("om.venue_view", venue_view, venue, kind, node, state, actor_id, has_counters,
             counters, error)
+};
+
+/// `omctl market [SYMBOL]`: the market-data actors' state.
+struct markets_view {
+  std::vector<market_status> markets;
+  /// Instruments asked for that no reachable market-data actor covers.
+  std::vector<std::string> missing;
+
+  OM_FIELDS("om.markets_view", markets_view, markets, missing)
 };
 
 struct venues_view {

@@ -42,6 +42,8 @@ using admin_atom = caf::atom_constant<caf::atom("om_admin")>;
 using load_controls_atom = caf::atom_constant<caf::atom("om_ldctl")>;
 using controls_atom = caf::atom_constant<caf::atom("om_ctls")>;
 using reconcile_atom = caf::atom_constant<caf::atom("om_recon")>;
+using pause_tick_atom = caf::atom_constant<caf::atom("om_pausetk")>;
+using market_atom = caf::atom_constant<caf::atom("om_market")>;
 
 /// Name under which a node's directory is in CAF's local registry.
 constexpr caf::atom_value directory_name = caf::atom("om_dir");

@@ -46,6 +46,8 @@ const char* to_string(reject_code x) {
     "order_done",
     "node_unreachable",
     "unknown_strategy",
+    "market_data_stale",
+    "volatility_pause",
   };
   return names[static_cast<size_t>(x)];
 }
@@ -60,7 +62,8 @@ reject_stage stage_of(reject_code x) {
     return reject_stage::idempotency;
   if (x <= c::max_order_notional || x == c::unknown_strategy)
     return reject_stage::business;
-  if (x <= c::risk_unavailable || x == c::node_unreachable)
+  if (x <= c::risk_unavailable || x == c::node_unreachable || x == c::market_data_stale
+      || x == c::volatility_pause)
     return reject_stage::real_time;
   if (x == c::no_route)
     return reject_stage::routing;

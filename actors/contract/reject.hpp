@@ -67,6 +67,10 @@ enum class reject_code : uint8_t {
   // business: the strategy is not one of risk.strategies (codes are stored
   // by number: new ones go at the end).
   unknown_strategy,
+  // real time, market data: the instrument's feed is stale and the policy
+  // fails closed; the instrument is paused by a volatility spike.
+  market_data_stale,
+  volatility_pause,
 };
 
 const char* to_string(reject_stage x);

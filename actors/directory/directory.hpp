@@ -35,6 +35,7 @@ constexpr const char* gateway = "gateway";
 constexpr const char* orders = "orders"; // the order supervisor
 constexpr const char* membership = "membership";
 constexpr const char* admin = "admin";
+constexpr const char* market_data = "market_data"; // one per quoted instrument
 /// True for kinds with one instance per node (keyed "" locally, by node id
 /// when imported from another node).
 bool per_node(const std::string& kind);

@@ -63,6 +63,17 @@ struct gateway_state {
   };
   std::vector<held_order> held;
   bool hold_retry_scheduled = false;
+  // Market data: instruments paused by a volatility spike (by id; the
+  // pause lapses at until_ns unless renewed), and orders held for them.
+  std::unordered_map<std::string, instrument_paused> paused;
+  struct volatility_hold {
+    submit_order x;
+    order_snapshot s;
+    instrument inst;
+    int64_t since_ns;
+  };
+  std::unordered_map<std::string, std::deque<volatility_hold>> vol_held;
+  bool pause_tick_armed = false;
   std::shared_ptr<spdlog::logger> log = log::get("gateway");
 };
 
@@ -271,6 +282,8 @@ void reject_unrecorded(gw_ptr self, const submit_order& x, reject_code code, std
 
 
 void run_stages(gw_ptr self, const submit_order& x, order_snapshot s);
+void real_time_stage(gw_ptr self, const submit_order& x, order_snapshot s, const instrument& inst);
+bool pause_blocks(gw_ptr self, const submit_order& x, order_snapshot& s, const instrument& inst);
 void on_submit(gw_ptr self, const submit_order& x);
 
 /// Answers a retry of a live order with its current state: from its actor
@@ -526,6 +539,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
               return;
             }
             s.arrival_px = v.reference;
+            s.arrival_source = v.source;
             start_order(self, std::move(s), inst, reply_to, risk);
           },
           [self, s, inst, reply_to, risk, x, since](caf::error& err) mutable {
@@ -562,6 +576,7 @@ void risk_stage(gw_ptr self, order_snapshot s, instrument inst, const submit_ord
             s.review_reason = "risk check timed out after " + std::to_string(ms)
                               + " ms; policy bypass_and_flag";
             s.arrival_px = inst.prev_close;
+            s.arrival_source = price_source::prev_close;
             audit_record a;
             a.kind = audit_kind::risk_bypass;
             a.actor = "gateway/" + st.opts.cfg.node.id;
@@ -633,17 +648,132 @@ void run_stages(gw_ptr self, const submit_order& x, order_snapshot s) {
     st.breaker_held[scope].emplace_back(x, std::move(s));
     return;
   }
-  // 3. Real time.
+  real_time_stage(self, x, std::move(s), *b.inst);
+}
+
+/// 3. Real time: trading controls, halts and volatility pauses, then risk.
+void real_time_stage(gw_ptr self, const submit_order& x, order_snapshot s, const instrument& inst) {
+  auto& st = self->state;
   if (auto* halt = st.controls.blocking(s.strategy))
     return reject(self, s, x.reply_to, reject_code::kill_switch,
                   "strategy: kill switch is on for "
                     + (halt->strategy.empty() ? std::string{"all strategies"} : halt->strategy.value)
                     + " (" + halt->detail + ", by " + halt->actor + ", audit "
                     + std::to_string(halt->sequence) + ")");
-  if (b.inst->status == trading_status::halted)
+  if (inst.status == trading_status::halted)
     return reject(self, s, x.reply_to, reject_code::instrument_halted,
-                  "symbol: " + b.inst->id.value + " is halted");
-  risk_stage(self, std::move(s), *b.inst, x);
+                  "symbol: " + inst.id.value + " is halted");
+  if (!st.paused.empty() && pause_blocks(self, x, s, inst))
+    return;
+  risk_stage(self, std::move(s), inst, x);
+}
+
+// ------------------------------------------------------ volatility pauses
+
+std::string pause_text(const instrument_paused& p) {
+  return "symbol: " + p.instrument.value + " is paused: its mid moved " + to_string(p.range_bps)
+         + " bps within the volatility window (threshold " + to_string(p.threshold_bps) + " bps)";
+}
+
+void arm_pause_tick(gw_ptr self) {
+  auto& st = self->state;
+  if (!st.pause_tick_armed) {
+    st.pause_tick_armed = true;
+    self->delayed_send(self, 50ms, pause_tick_atom::value);
+  }
+}
+
+/// Holds or rejects an order for a paused instrument; false if the
+/// instrument is not paused (or its pause lapsed).
+bool pause_blocks(gw_ptr self, const submit_order& x, order_snapshot& s, const instrument& inst) {
+  auto& st = self->state;
+  auto i = st.paused.find(inst.id.value);
+  if (i == st.paused.end())
+    return false;
+  auto now = wall_ns();
+  if (now >= i->second.until_ns)
+    return false; // lapsed: the tick releases what it held
+  auto& md = st.opts.cfg.market_data;
+  if (md.on_volatility == volatility_policy::reject) {
+    ++st.stats.volatility_rejected;
+    reject(self, s, x.reply_to, reject_code::volatility_pause, pause_text(i->second));
+    return true;
+  }
+  st.log->info("order_id={} instrument={} event=held_for_volatility range_bps={}",
+               to_string(s.id), inst.id.value, to_string(i->second.range_bps));
+  ++st.stats.volatility_held;
+  st.vol_held[inst.id.value].push_back(gateway_state::volatility_hold{x, std::move(s), inst, now});
+  arm_pause_tick(self);
+  return true;
+}
+
+/// Held orders of `inst` go on through the real-time stage again (a kill
+/// switch set meanwhile still stops them), in arrival order.
+void release_held(gw_ptr self, const std::string& inst) {
+  auto& st = self->state;
+  auto i = st.vol_held.find(inst);
+  if (i == st.vol_held.end())
+    return;
+  auto q = std::move(i->second);
+  st.vol_held.erase(i);
+  if (!q.empty())
+    st.log->info("instrument={} event=volatility_held_released orders={}", inst, q.size());
+  for (auto& h : q) {
+    ++st.stats.volatility_released;
+    real_time_stage(self, h.x, std::move(h.s), h.inst);
+  }
+}
+
+void on_paused(gw_ptr self, const instrument_paused& p) {
+  auto& st = self->state;
+  bool fresh = st.paused.find(p.instrument.value) == st.paused.end();
+  st.paused[p.instrument.value] = p;
+  if (fresh)
+    st.log->warn("instrument={} event=volatility_pause range_bps={} threshold_bps={} policy={}",
+                 p.instrument.value, to_string(p.range_bps), to_string(p.threshold_bps),
+                 to_string(st.opts.cfg.market_data.on_volatility));
+  arm_pause_tick(self);
+}
+
+void on_resumed(gw_ptr self, const instrument_resumed& r) {
+  auto& st = self->state;
+  if (st.paused.erase(r.instrument.value) > 0)
+    st.log->info("instrument={} event=volatility_resumed", r.instrument.value);
+  release_held(self, r.instrument.value);
+}
+
+/// Lapsed pauses end (their market-data actor stopped renewing them), and
+/// orders held longer than max_hold are rejected.
+void on_pause_tick(gw_ptr self) {
+  auto& st = self->state;
+  st.pause_tick_armed = false;
+  auto now = wall_ns();
+  std::vector<std::string> lapsed;
+  for (auto& [inst, p] : st.paused)
+    if (now >= p.until_ns)
+      lapsed.push_back(inst);
+  for (auto& inst : lapsed) {
+    st.paused.erase(inst);
+    st.log->warn("instrument={} event=volatility_pause_lapsed", inst);
+    release_held(self, inst);
+  }
+  auto max_hold = static_cast<int64_t>(st.opts.cfg.market_data.max_hold.count()) * 1'000'000;
+  for (auto& [inst, q] : st.vol_held) {
+    while (!q.empty() && now - q.front().since_ns >= max_hold) {
+      auto h = std::move(q.front());
+      q.pop_front();
+      ++st.stats.volatility_rejected;
+      auto p = st.paused.find(inst);
+      reject(self, h.s, h.x.reply_to, reject_code::volatility_pause,
+             (p != st.paused.end() ? pause_text(p->second) : "symbol: " + inst + " is paused")
+               + "; held " + std::to_string((now - h.since_ns) / 1'000'000)
+               + " ms, longer than market_data.max_hold_ms");
+    }
+  }
+  for (auto i = st.vol_held.begin(); i != st.vol_held.end();)
+    i = i->second.empty() ? st.vol_held.erase(i) : std::next(i);
+  if (!st.paused.empty() || !st.vol_held.empty())
+    arm_pause_tick(self);
 }
 
 
@@ -807,6 +937,9 @@ gateway_stats stats(gw_ptr self) {
     s.queued += q.size();
   if (st.breakers)
     s.breakers = st.breakers->states();
+  for (auto& [inst, _] : st.paused)
+    s.paused.push_back(inst);
+  std::sort(s.paused.begin(), s.paused.end());
   return s;
 }
 
@@ -977,6 +1110,9 @@ gateway_actor::behavior_type behavior(gw_ptr self, Fs... phase_handlers) {
     },
     [self](retry_atom) { retry_held(self); },
     [self](const inject_crash& c) { return on_inject_crash(self, c); },
+    [self](const instrument_paused& p) { on_paused(self, p); },
+    [self](const instrument_resumed& r) { on_resumed(self, r); },
+    [self](pause_tick_atom) { on_pause_tick(self); },
   };
 }
 

@@ -35,6 +35,7 @@
 #include "actors/contract/strategy_api.hpp"
 #include "actors/common/deadlines.hpp"
 #include "actors/gateway/circuit_breaker.hpp"
+#include "actors/market_data/market_data.hpp"
 #include "actors/order/order_actor.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/supervision/supervisor.hpp"
@@ -76,10 +77,17 @@ struct gateway_stats {
   uint64_t breaker_trips = 0;
   uint64_t queued = 0;
   std::vector<breaker_state> breakers;
+  /// Instruments paused by a volatility spike, orders held for one now,
+  /// and orders held then released or rejected since start.
+  std::vector<std::string> paused;
+  uint64_t volatility_held = 0;
+  uint64_t volatility_released = 0;
+  uint64_t volatility_rejected = 0;
 
   OM_FIELDS("om.gateway_stats", gateway_stats, received, started, rejected, duplicates, live,
             risk_timeouts, flagged_for_review, rejects, risk_rtt_p50_us, risk_rtt_p99_us,
-            risk_check_p50_us, risk_check_p99_us, breaker_open, breaker_trips, queued, breakers)
+            risk_check_p50_us, risk_check_p99_us, breaker_open, breaker_trips, queued, breakers,
+            paused, volatility_held, volatility_released, volatility_rejected)
 };
 
 /// The trading controls in force at a gateway: kill-switch halts (audit
@@ -120,7 +128,12 @@ using gateway_actor = caf::typed_actor<
   // Internal: another try for orders held for an unreachable risk shard.
   caf::reacts_to<retry_atom>,
   // Internal: another try at finding the store while warming.
-  caf::reacts_to<load_open_atom, int>>;
+  caf::reacts_to<load_open_atom, int>,
+  // Market data: volatility pauses of an instrument and their end.
+  caf::reacts_to<instrument_paused>,
+  caf::reacts_to<instrument_resumed>,
+  // Internal: pause leases and held orders' deadlines.
+  caf::reacts_to<pause_tick_atom>>;
 
 struct gateway_options {
   node_config cfg;

@@ -2,6 +2,7 @@
 
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/gateway.hpp"
+#include "actors/market_data/market_data_actor.hpp"
 #include "actors/order/order_actor.hpp"
 #include "actors/post_trade/post_trade.hpp"
 #include "actors/risk/risk_actor.hpp"
@@ -52,6 +53,18 @@ sup::start_fn fn(F f) {
 
 } // namespace
 
+bool quoted(const node_config& cfg, const instrument& inst) {
+  for (auto& v : cfg.venues) {
+    if (v.kind != venue_kind::fix || !v.market_data)
+      continue;
+    if (v.asset_classes.empty()
+        || std::find(v.asset_classes.begin(), v.asset_classes.end(), inst.cls)
+             != v.asset_classes.end())
+      return true;
+  }
+  return false;
+}
+
 caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
   auto& cfg = o.cfg;
   auto refdata = o.refdata->current();
@@ -69,14 +82,24 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
         order_sources.push_back(m.id == me->id ? std::string{} : m.id);
   }
   std::vector<child_spec> risk_children;
+  std::vector<child_spec> md_children;
   for (auto& inst : refdata->instruments()) {
     if (inst.status == trading_status::inactive)
       continue;
     if (me && (!plays(node_role::risk) || place.risk_node(inst.id.value) != me->id))
       continue;
+    // A quoted instrument's market-data actor sits beside its risk actor.
+    bool md = quoted(cfg, inst);
+    if (md)
+      md_children.push_back(spec("md-" + inst.id.value,
+                                 fn([id = inst.id, mdc = cfg.market_data](auto& s) {
+                                   return spawn_market_data(s, id, mdc);
+                                 })));
     risk_children.push_back(spec("risk-" + inst.id.value,
-                                 fn([inst, limits = cfg.risk, order_sources](auto& s) {
-                                   return spawn_risk_actor(s, inst, limits, order_sources);
+                                 fn([inst, limits = cfg.risk, order_sources, md,
+                                     stale = cfg.market_data.on_stale](auto& s) {
+                                   return spawn_risk_actor(s, inst, limits, order_sources, md,
+                                                           stale);
                                  })));
   }
   std::vector<child_spec> venue_children;
@@ -153,6 +176,12 @@ caf::actor spawn_desk(caf::actor_system& sys, const desk_options& o) {
   };
   if (!risk_children.empty())
     top.push_back(risk_sup);
+  if (!md_children.empty()) {
+    sup::supervisor_flags md_flags{"market-data", sup::strategy::one_for_one, 10, 10s, {}, 0};
+    auto md_sup = spec("market-data", sup::supervisor_starter(md_flags, md_children));
+    md_sup.is_supervisor = true;
+    top.push_back(md_sup);
+  }
   if (!venue_children.empty())
     top.push_back(venue_sup);
   if (plays(node_role::gateway)) {

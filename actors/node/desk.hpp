@@ -5,6 +5,7 @@
 //   ├── directory            permanent
 //   ├── store                permanent   single writer of orders/positions/audit
 //   ├── risk (one_for_one)   one permanent risk actor per instrument
+//   ├── market-data (one_for_one)  one actor per quoted instrument, beside its risk actor
 //   ├── venues (one_for_one, backoff)    one actor per configured venue
 //   ├── router               permanent
 //   ├── post-trade           permanent   single writer of the fill journal
@@ -35,6 +36,9 @@ struct desk_options {
   /// (a test standing in for a venue): the desk does not start them.
   std::vector<std::string> external_venues = {};
 };
+
+/// True if a FIX venue with market_data = true trades `inst`'s asset class.
+bool quoted(const node_config& cfg, const instrument& inst);
 
 /// Spawns the node supervisor with the whole tree below it.
 caf::actor spawn_desk(caf::actor_system& sys, const desk_options& opts);

@@ -64,6 +64,12 @@ void on_order_done(pt_ptr self, const order_snapshot& s) {
     v.venue = c.venue;
     ++v.legs;
   }
+  switch (s.arrival_source) {
+    case price_source::live_mid: ++st.totals.arrival_live_mid; break;
+    case price_source::prev_close: ++st.totals.arrival_prev_close; break;
+    case price_source::last_trade: ++st.totals.arrival_last_trade; break;
+    case price_source::unknown: break;
+  }
   if (s.state.cum_qty.is_positive() && s.arrival_px.is_positive()) {
     // Positive = paid more (buy) or received less (sell) than on arrival.
     auto d = diff_centi_bps(s.arrival_px, s.state.avg_px());

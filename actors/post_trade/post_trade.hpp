@@ -69,11 +69,16 @@ struct post_trade_report {
   /// Average arrival slippage over filled orders, centi-bps (+ = worse).
   int64_t avg_slippage_centi_bps = 0;
   uint64_t slippage_samples = 0;
+  /// Where the arrival prices of the finished orders came from.
+  uint64_t arrival_live_mid = 0;
+  uint64_t arrival_prev_close = 0;
+  uint64_t arrival_last_trade = 0;
   std::vector<venue_perf> venues;
   std::vector<stage_latency> stages;
 
   OM_FIELDS("om.post_trade_report", post_trade_report, orders_finished, fills, late_fills,
-            notional, avg_slippage_centi_bps, slippage_samples, venues, stages)
+            notional, avg_slippage_centi_bps, slippage_samples, arrival_live_mid,
+            arrival_prev_close, arrival_last_trade, venues, stages)
 };
 
 using post_trade_actor = caf::typed_actor<

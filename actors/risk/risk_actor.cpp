@@ -94,20 +94,22 @@ risk_verdict_msg not_ready(risk_ptr self) {
   return risk_verdict_msg{reject_code::risk_unavailable,
                           "risk state of " + self->state.book->inst().id.value
                             + " is still being restored",
-                          0, price{}};
+                          0, price{}, price_source::unknown};
 }
 
 risk_verdict_msg check(risk_ptr self, const risk_check_request& req) {
   auto t0 = mono_ns();
   auto& st = self->state;
-  auto v = st.book->check_and_reserve(req.strategy, req.side, req.type, req.qty, req.px, t0);
+  auto v = st.book->check_and_reserve(req.strategy, req.side, req.type, req.qty, req.px, t0,
+                                      wall_ns());
   if (v.approved())
     st.reservations[req.id.value] = reservation{req.strategy, req.side, req.qty, {}, {}};
   else
     st.log->warn("order_id={} strategy={} instrument={} event=risk_denied code={} detail={}",
                  to_string(req.id), req.strategy.value, st.book->inst().id.value,
                  to_string(v.code), log::q(v.message));
-  return risk_verdict_msg{v.code, std::move(v.message), mono_ns() - t0, st.book->reference()};
+  return risk_verdict_msg{v.code, std::move(v.message), mono_ns() - t0, st.book->used_reference(),
+                          st.book->used_source()};
 }
 
 risk_verdict_msg amend(risk_ptr self, const risk_amend_request& req) {
@@ -118,7 +120,7 @@ risk_verdict_msg amend(risk_ptr self, const risk_amend_request& req) {
   risk_verdict v;
   if (req.new_leaves > current) {
     v = st.book->check_amend(req.strategy, req.side, req.type, req.new_leaves - current,
-                             req.new_leaves, req.px, t0);
+                             req.new_leaves, req.px, t0, wall_ns());
   } else {
     st.book->release(req.strategy, req.side, current - req.new_leaves);
   }
@@ -128,7 +130,8 @@ risk_verdict_msg amend(risk_ptr self, const risk_amend_request& req) {
     r.side = req.side;
     r.remaining = req.new_leaves;
   }
-  return risk_verdict_msg{v.code, std::move(v.message), mono_ns() - t0, st.book->reference()};
+  return risk_verdict_msg{v.code, std::move(v.message), mono_ns() - t0, st.book->used_reference(),
+                          st.book->used_source()};
 }
 
 void on_fill(risk_ptr self, const risk_fill& f) {
@@ -368,6 +371,7 @@ risk_actor::behavior_type behavior(risk_ptr self, Fs... phase_handlers) {
   return {
     std::move(phase_handlers)...,
     [self](positions_atom) { return self->state.book->all(); },
+    [self](const market_view& v) { self->state.book->set_market(v.mid, v.fresh_until_ns); },
     [self](reconcile_atom) { reconcile(self); },
     [self](flush_atom) { flush_positions(self); },
   };
@@ -403,10 +407,13 @@ void become_ready(risk_ptr self) {
 }
 
 risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section limits,
-                                    std::vector<std::string> sources) {
+                                    std::vector<std::string> sources, bool market_data,
+                                    stale_policy on_stale) {
   auto& st = self->state;
   st.sources = std::move(sources);
   st.book = std::make_unique<risk_book>(std::move(inst), limits);
+  if (market_data)
+    st.book->use_market_data(on_stale);
   register_self(self, svc::risk, st.book->inst().id.value);
   if (!find_directory(self->system()))
     return ready(self); // no directory, no store: memory-only positions
@@ -417,9 +424,10 @@ risk_actor::behavior_type risk_impl(risk_ptr self, instrument inst, risk_section
 } // namespace
 
 caf::actor spawn_risk_actor(caf::actor_system& sys, instrument inst, risk_section limits,
-                            std::vector<std::string> order_sources) {
-  return caf::actor_cast<caf::actor>(
-    sys.spawn(risk_impl, std::move(inst), std::move(limits), std::move(order_sources)));
+                            std::vector<std::string> order_sources, bool market_data,
+                            stale_policy on_stale) {
+  return caf::actor_cast<caf::actor>(sys.spawn(risk_impl, std::move(inst), std::move(limits),
+                                               std::move(order_sources), market_data, on_stale));
 }
 
 } // namespace om

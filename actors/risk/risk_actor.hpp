@@ -8,6 +8,7 @@
 #include "actors/common/atoms.hpp"
 #include "actors/contract/reject.hpp"
 #include "actors/contract/strategy_api.hpp"
+#include "actors/market_data/market_data.hpp"
 #include "runtime/config/config.hpp"
 #include "runtime/model/instrument.hpp"
 #include "runtime/model/order_state.hpp"
@@ -45,8 +46,9 @@ struct risk_verdict_msg {
   std::string message;
   int64_t check_ns = 0; // time spent inside the risk actor
   price reference;      // the risk actor's reference price (arrival price)
+  price_source source = price_source::unknown; // where `reference` came from
 
-  OM_FIELDS("om.risk_verdict", risk_verdict_msg, code, message, check_ns, reference)
+  OM_FIELDS("om.risk_verdict", risk_verdict_msg, code, message, check_ns, reference, source)
 };
 
 /// An order's fills so far: the risk actor applies what it has not seen yet
@@ -81,6 +83,8 @@ using risk_actor = caf::typed_actor<
   caf::replies_to<risk_amend_request>::with<risk_verdict_msg>,
   caf::reacts_to<risk_fill>,
   caf::reacts_to<risk_release>,
+  // The instrument's market-data actor: the live mid for collars.
+  caf::reacts_to<market_view>,
   caf::replies_to<positions_atom>::with<std::vector<position_snapshot>>,
   // Readiness: true once positions and reservations are restored.
   caf::replies_to<get_state_atom>::with<bool>,
@@ -95,8 +99,12 @@ using risk_actor = caf::typed_actor<
 /// It rebuilds from the orders in the stores registered in the directory
 /// under (svc::store, key) for each key of `order_sources` ("" = this node's
 /// store; in a cluster, the ids of the gateway nodes), waiting until each is
-/// reachable; until then checks answer risk_unavailable.
+/// reachable; until then checks answer risk_unavailable. With
+/// `market_data`, the instrument is quoted: collars follow the market views
+/// its market-data actor sends, and a stale feed is handled per `on_stale`.
 caf::actor spawn_risk_actor(caf::actor_system& sys, instrument inst, risk_section limits,
-                            std::vector<std::string> order_sources = {""});
+                            std::vector<std::string> order_sources = {""},
+                            bool market_data = false,
+                            stale_policy on_stale = stale_policy::reject);
 
 } // namespace om

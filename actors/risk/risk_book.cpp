@@ -25,6 +25,34 @@ const effective_limits& risk_book::limits(const strategy_id& s) {
   return i->second;
 }
 
+risk_verdict risk_book::pick_reference(int64_t wall_ns) {
+  if (!market_data_) {
+    used_reference_ = reference_;
+    used_source_ = reference_ == inst_.prev_close ? price_source::prev_close
+                                                   : price_source::last_trade;
+    return {};
+  }
+  if (mid_.is_positive() && wall_ns < fresh_until_ns_) {
+    used_reference_ = mid_;
+    used_source_ = price_source::live_mid;
+    return {};
+  }
+  if (on_stale_ == stale_policy::prev_close) {
+    used_reference_ = inst_.prev_close;
+    used_source_ = price_source::prev_close;
+    return {};
+  }
+  used_reference_ = price{};
+  used_source_ = price_source::unknown;
+  std::string why = !mid_.is_positive() && fresh_until_ns_ == 0
+                      ? "no market data received yet"
+                      : "no update for " + std::to_string((wall_ns - fresh_until_ns_) / 1'000'000)
+                          + " ms past the staleness limit";
+  return risk_verdict{reject_code::market_data_stale,
+                      "market data for " + inst_.id.value + " is stale (" + why
+                        + "): refusing (fail closed)"};
+}
+
 risk_verdict risk_book::check(const strategy_id& s, pos& p, side sd, ord_type type,
                               quantity qty, quantity size, price px, int64_t now_ns,
                               bool count_rate) {
@@ -43,23 +71,24 @@ risk_verdict risk_book::check(const strategy_id& s, pos& p, side sd, ord_type ty
   if (size > lim.max_order_qty)
     return deny(reject_code::max_order_qty, "qty " + to_string(size) + " exceeds max order qty "
                                               + to_string(lim.max_order_qty) + " for " + inst_.id.value);
-  if (!reference_.is_positive())
+  const price ref = used_reference_; // chosen by pick_reference
+  if (!ref.is_positive())
     return deny(reject_code::no_reference_price,
                 "no reference price for " + inst_.id.value + ": refusing (fail closed)");
-  auto value = notional(type == ord_type::limit ? px : reference_, size);
+  auto value = notional(type == ord_type::limit ? px : ref, size);
   if (value > lim.max_order_notional)
     return deny(reject_code::max_order_notional,
                 "notional " + to_string(value) + " exceeds max order notional "
                   + to_string(lim.max_order_notional) + " for " + inst_.id.value);
   if (type == ord_type::limit) {
-    int128 diff = static_cast<int128>(px.raw) - reference_.raw;
+    int128 diff = static_cast<int128>(px.raw) - ref.raw;
     if (diff < 0)
       diff = -diff;
     // |px - ref| / ref > collar_bps / 10000, with bps at 2 decimals.
-    if (diff * 1'000'000 > static_cast<int128>(reference_.raw) * lim.price_collar_bps.raw)
+    if (diff * 1'000'000 > static_cast<int128>(ref.raw) * lim.price_collar_bps.raw)
       return deny(reject_code::price_collar,
                   "price " + to_string(px) + " is more than " + to_string(lim.price_collar_bps)
-                    + " bps from reference " + to_string(reference_));
+                    + " bps from reference " + to_string(ref));
   }
   auto gross_after = abs(p.net) + p.reserved_buy + p.reserved_sell + qty;
   if (gross_after > lim.max_gross_position)
@@ -82,7 +111,10 @@ risk_verdict risk_book::check(const strategy_id& s, pos& p, side sd, ord_type ty
 }
 
 risk_verdict risk_book::check_and_reserve(const strategy_id& s, side sd, ord_type type,
-                                          quantity qty, price px, int64_t now_ns) {
+                                          quantity qty, price px, int64_t now_ns,
+                                          int64_t wall_ns) {
+  if (auto stale = pick_reference(wall_ns); !stale.approved())
+    return stale;
   auto& p = pos_[s.value];
   auto v = check(s, p, sd, type, qty, qty, px, now_ns, true);
   if (v.approved())
@@ -91,7 +123,10 @@ risk_verdict risk_book::check_and_reserve(const strategy_id& s, side sd, ord_typ
 }
 
 risk_verdict risk_book::check_amend(const strategy_id& s, side sd, ord_type type, quantity extra,
-                                    quantity new_leaves, price new_px, int64_t now_ns) {
+                                    quantity new_leaves, price new_px, int64_t now_ns,
+                                    int64_t wall_ns) {
+  if (auto stale = pick_reference(wall_ns); !stale.approved())
+    return stale;
   auto& p = pos_[s.value];
   auto v = check(s, p, sd, type, extra, new_leaves, new_px, now_ns, false);
   if (v.approved())

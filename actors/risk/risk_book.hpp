@@ -8,6 +8,7 @@
 //   restricted list                    -> restricted_instrument
 //   orders in the last second          -> rate_limit
 //   quantity above max order qty       -> max_order_qty
+//   market data stale (quoted instruments, policy reject) -> market_data_stale
 //   reference price missing            -> no_reference_price (fail closed)
 //   notional above max order notional  -> max_order_notional
 //   limit price vs reference           -> price_collar
@@ -15,6 +16,11 @@
 //   worst-case net after the order > max net                   -> net_position_limit
 //   P&L marked at the reference below -daily_loss_limit        -> daily_loss_limit
 // An approved order reserves its quantity until it fills or is released.
+//
+// Reference price: for an instrument with market data, the live mid while
+// the feed is fresh; when it is stale, the previous close (policy
+// prev_close) or a market_data_stale denial (policy reject, the default).
+// Without market data: the last fill price, else the previous close.
 
 #include "actors/contract/reject.hpp"
 #include "runtime/config/config.hpp"
@@ -41,14 +47,17 @@ public:
   const instrument& inst() const { return inst_; }
 
   /// Runs every check; on approval reserves `qty` on the order's side.
+  /// `now_ns` is monotonic (rate limits); `wall_ns` is compared with the
+  /// market view's freshness.
   risk_verdict check_and_reserve(const strategy_id& s, side sd, ord_type type, quantity qty,
-                                 price px, int64_t now_ns);
+                                 price px, int64_t now_ns, int64_t wall_ns = 0);
 
   /// Re-checks an amend that raises the working quantity by `extra` to
   /// `new_leaves`; size limits apply to `new_leaves`, position limits to the
   /// extra. Reserves the extra on approval.
   risk_verdict check_amend(const strategy_id& s, side sd, ord_type type, quantity extra,
-                           quantity new_leaves, price new_px, int64_t now_ns);
+                           quantity new_leaves, price new_px, int64_t now_ns,
+                           int64_t wall_ns = 0);
 
   /// A fill: moves quantity from reserved to the position.
   void on_fill(const strategy_id& s, side sd, quantity qty, price px);
@@ -69,6 +78,21 @@ public:
   /// Reference price for collars and marking (last trade, else prev close).
   void set_reference(price px) { reference_ = px; }
   price reference() const { return reference_; }
+  /// The reference the last check used, and where it came from.
+  price used_reference() const { return used_reference_; }
+  price_source used_source() const { return used_source_; }
+
+  /// From now on the instrument is quoted: collars follow the market view.
+  void use_market_data(stale_policy on_stale) {
+    market_data_ = true;
+    on_stale_ = on_stale;
+  }
+  bool market_data() const { return market_data_; }
+  /// The market-data actor's latest view.
+  void set_market(price mid, int64_t fresh_until_ns) {
+    mid_ = mid;
+    fresh_until_ns_ = fresh_until_ns;
+  }
 
   position_snapshot snapshot(const strategy_id& s) const;
   void restore(const position_snapshot& p);
@@ -89,10 +113,20 @@ private:
                      quantity size, price px, int64_t now_ns, bool count_rate);
   const effective_limits& limits(const strategy_id& s);
 
+  /// Picks the reference for a check at `wall_ns`; a denial when the
+  /// market is stale and the policy fails closed.
+  risk_verdict pick_reference(int64_t wall_ns);
+
   instrument inst_;
   risk_section cfg_;
   bool restricted_ = false;
   price reference_;
+  price used_reference_;
+  price_source used_source_ = price_source::unknown;
+  bool market_data_ = false;
+  stale_policy on_stale_ = stale_policy::reject;
+  price mid_;
+  int64_t fresh_until_ns_ = 0;
   std::unordered_map<std::string, pos> pos_;
   std::unordered_map<std::string, effective_limits> limits_cache_;
 };

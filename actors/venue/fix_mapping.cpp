@@ -330,7 +330,138 @@ const char* to_string(exec_kind k) {
   return names[static_cast<size_t>(k)];
 }
 
+fix::message market_data_request(const venue_fields&, const std::string& req_id,
+                                 const std::string& symbol, bool subscribe) {
+  fix::message m;
+  m.msg_type = "V";
+  m.add(262, req_id);
+  m.add(263, subscribe ? "1" : "2"); // snapshot + updates / disable
+  m.add(264, "1");                   // top of book
+  m.add(265, "1");                   // incremental refresh
+  // Groups last (the engine builds them from here): entry types, then the
+  // instrument.
+  m.add(267, "3");
+  for (const char* t : {"0", "1", "2"})
+    m.add(269, t);
+  m.add(146, "1");
+  m.add(55, symbol);
+  return m;
+}
+
+namespace {
+
+/// Splits the flattened entries of NoMDEntries (268): each entry starts at
+/// its delimiter (the engine puts it first).
+std::variant<market_data, fix::refusal> read_market_data(const fix::message& m) {
+  market_data md;
+  md.snapshot = m.msg_type == "W";
+  const int delim = md.snapshot ? 269 : 279;
+  size_t i = 0;
+  auto& b = m.body;
+  int declared = -1;
+  for (; i < b.size(); ++i) {
+    if (b[i].tag == 262)
+      md.req_id = b[i].value;
+    else if (b[i].tag == 55 && md.snapshot)
+      md.symbol = b[i].value;
+    else if (b[i].tag == 268) {
+      auto& v = b[i].value;
+      int n = 0;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc{} || p != v.data() + v.size() || n < 0)
+        return fix::refusal{fix::refusal_kind::bad_format, 268,
+                            "tag 268: '" + v + "' is not a count"};
+      declared = n;
+      ++i;
+      break;
+    }
+  }
+  if (declared < 0)
+    return fix::refusal{fix::refusal_kind::missing_tag, 268, "required tag 268 missing"};
+  auto bad = [](int tag, const std::string& why) {
+    return fix::refusal{fix::refusal_kind::bad_value, tag,
+                        "tag " + std::to_string(tag) + ": " + why};
+  };
+  for (; i < b.size(); ++i) {
+    auto& f = b[i];
+    if (f.tag == delim) {
+      md.entries.emplace_back();
+    } else if (md.entries.empty()) {
+      continue; // fields after the count but before an entry: not ours
+    }
+    auto& e = md.entries.back();
+    switch (f.tag) {
+      case 279:
+        if (f.value.size() != 1 || f.value[0] < '0' || f.value[0] > '2')
+          return bad(279, "'" + f.value + "' is not 0, 1 or 2");
+        e.action = f.value[0];
+        break;
+      case 269:
+        if (f.value.size() != 1)
+          return bad(269, "'" + f.value + "' is not a single character");
+        e.type = f.value[0];
+        break;
+      case 55:
+        e.symbol = f.value;
+        break;
+      case 270: {
+        auto px = price::parse(f.value);
+        if (!px || px->raw < 0)
+          return bad(270, "'" + f.value + "' is not a price");
+        e.px = *px;
+        break;
+      }
+      case 271: {
+        auto q = quantity::parse(f.value);
+        if (!q || q->raw < 0)
+          return bad(271, "'" + f.value + "' is not a size");
+        e.qty = *q;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (static_cast<int>(md.entries.size()) != declared)
+    return fix::refusal{fix::refusal_kind::bad_value, 268,
+                        "tag 268: says " + std::to_string(declared) + " entries, found "
+                          + std::to_string(md.entries.size())};
+  if (md.snapshot && md.symbol.empty())
+    return fix::refusal{fix::refusal_kind::missing_tag, 55, "required tag 55 missing"};
+  if (md.snapshot)
+    for (auto& e : md.entries)
+      e.symbol = md.symbol; // a snapshot is of one instrument
+  for (auto& e : md.entries) {
+    if (e.symbol.empty())
+      return fix::refusal{fix::refusal_kind::missing_tag, 55,
+                          "required tag 55 missing from an entry"};
+    bool priced = e.type == '0' || e.type == '1' || e.type == '2';
+    if (priced && e.action != '2' && !e.px.is_positive())
+      return fix::refusal{fix::refusal_kind::missing_tag, 270,
+                          "required tag 270 missing from a priced entry"};
+  }
+  return md;
+}
+
+} // namespace
+
 std::variant<inbound, fix::refusal> read_inbound(version v, const fix::message& m) {
+  if (m.msg_type == "W" || m.msg_type == "X") {
+    auto r = read_market_data(m);
+    if (auto bad = std::get_if<fix::refusal>(&r))
+      return *bad;
+    return inbound{std::move(std::get<market_data>(r))};
+  }
+  if (m.msg_type == "Y") {
+    reader rd{m, {}};
+    md_reject r;
+    r.req_id = rd.str(262, true);
+    r.reason = rd.integer(281, false);
+    r.text = rd.str(t_text, false);
+    if (rd.failed)
+      return *rd.failed;
+    return inbound{std::move(r)};
+  }
   if (m.msg_type == "8")
     return read_exec_report(v, m);
   reader rd{m, {}};

@@ -57,6 +57,11 @@ fix::message cancel_request(const venue_fields& v, const order_terms& t);
 fix::message replace_request(const venue_fields& v, const order_terms& t);
 fix::message status_request(const venue_fields& v, const order_terms& t);
 
+/// MarketDataRequest (V) for the top of book and trades of one symbol:
+/// snapshot plus incremental updates (subscribe) or the end of them.
+fix::message market_data_request(const venue_fields& v, const std::string& req_id,
+                                 const std::string& symbol, bool subscribe);
+
 /// The ClOrdID of a leg's n-th message (0: the NewOrderSingle). Unique per
 /// order, leg and request; the first part is the order id.
 std::string cl_ord_id(order_id id, uint32_t leg, uint32_t n);
@@ -123,7 +128,32 @@ struct message_reject {
   std::string text;
 };
 
-using inbound = std::variant<exec_report, cancel_reject, message_reject>;
+/// One entry of a market-data message, both versions: a top-of-book side
+/// or a trade. Snapshots (W) report every entry as new.
+struct md_entry {
+  char action = '0'; // MDUpdateAction 279: 0 new, 1 change, 2 delete
+  char type = '0';   // MDEntryType 269: 0 bid, 1 offer, 2 trade (others ignored)
+  std::string symbol;
+  price px;
+  quantity qty;
+};
+
+/// MarketDataSnapshotFullRefresh (W) or MarketDataIncrementalRefresh (X).
+struct market_data {
+  bool snapshot = false;
+  std::string req_id; // 262 (optional on X)
+  std::string symbol; // W: the instrument; X: per entry
+  std::vector<md_entry> entries;
+};
+
+/// MarketDataRequestReject (Y).
+struct md_reject {
+  std::string req_id;
+  int reason = -1; // 281
+  std::string text;
+};
+
+using inbound = std::variant<exec_report, cancel_reject, message_reject, market_data, md_reject>;
 
 /// Reads an inbound application message, or says precisely why not.
 std::variant<inbound, fix::refusal> read_inbound(version v, const fix::message& m);

@@ -1,6 +1,7 @@
 #include "actors/venue/fix_venue.hpp"
 
 #include "actors/directory/directory.hpp"
+#include "actors/market_data/market_data.hpp"
 #include "actors/venue/fix_mapping.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/fix/fix_engine.hpp"
@@ -8,6 +9,7 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <random>
 #include <set>
@@ -131,6 +133,18 @@ struct fix_venue_state {
   std::string availability_why;
   /// The text of the peer's last Logout, if it gave one.
   std::string peer_logout;
+  /// Market data (cfg.market_data): one subscription per instrument this
+  /// venue trades, by FIX symbol, with the top of book the session keeps.
+  struct md_sub {
+    instrument_id inst;
+    std::string req_id;
+    md_quote top;
+    market_data_actor sink; // the instrument's market-data actor
+    bool resolving = false;
+    bool refused = false;
+  };
+  std::unordered_map<std::string, md_sub> md;
+  std::unordered_map<std::string, std::string> md_by_req; // MDReqID -> symbol
   std::mt19937_64 rng;
   std::shared_ptr<spdlog::logger> log = log::get("fix");
 };
@@ -755,6 +769,8 @@ void apply_cancel_reject(fix_ptr self, const fixmap::cancel_reject& r) {
   fail_pending(self, *l, l->pending, why);
 }
 
+void feed_lost(fix_ptr self, fix_venue_state::md_sub& sub, const std::string& why);
+
 void apply_message_reject(fix_ptr self, const fixmap::message_reject& r) {
   auto& st = self->state;
   auto text = fixmap::describe_reject(r);
@@ -766,6 +782,17 @@ void apply_message_reject(fix_ptr self, const fixmap::message_reject& r) {
     st.counters.unsupported.assign(st.unsupported.begin(), st.unsupported.end());
     st.log->warn("venue={} event=capability_missing msg_type={}", st.opts.cfg.id.value,
                  r.ref_msg_type);
+  }
+  if (r.ref_msg_type == "V") {
+    // No market data from this venue (one reject per subscription).
+    auto i = st.md_by_req.find(r.ref_id);
+    for (auto& [_, sub] : st.md)
+      if (i == st.md_by_req.end() || sub.req_id == r.ref_id) {
+        sub.refused = true;
+        feed_lost(self, sub, "market data refused: " + text);
+      }
+    ++st.counters.md_refused;
+    return;
   }
   auto l = leg_of(st, r.ref_cl_ord_id);
   if (!l)
@@ -927,16 +954,183 @@ void schedule_reconnect(fix_ptr self) {
   self->delayed_send(self, wait, fix_reconnect_atom::value);
 }
 
+/// At logon: every open leg is asked for. A request that was in flight
+/// when the session dropped may never have reached the venue (this engine
+/// gap-fills order messages instead of resending them), so a pending cancel
+/// is sent again under a new ClOrdID, and a pending replace or status is
+/// settled by a fresh status request.
 void reconcile_open_legs(fix_ptr self) {
   auto& st = self->state;
-  size_t n = 0;
-  for (auto& [_, l] : st.legs)
-    if (!l.done && l.pending == pending_kind::none) {
-      request_status(self, l, pending_kind::none);
-      ++n;
+  size_t n = 0, cancels = 0;
+  std::vector<venue_cancel_order> again;
+  for (auto& [_, l] : st.legs) {
+    if (l.done)
+      continue;
+    ++n;
+    switch (l.pending) {
+      case pending_kind::none:
+      case pending_kind::status:
+        l.pending = pending_kind::none;
+        request_status(self, l, l.status_for);
+        break;
+      case pending_kind::cancel:
+        l.pending = pending_kind::none;
+        l.pending_clid.clear();
+        ++l.generation;
+        again.push_back(venue_cancel_order{l.id, l.leg});
+        break;
+      case pending_kind::replace:
+        request_status(self, l, pending_kind::replace);
+        break;
     }
+  }
+  for (auto& c : again) {
+    on_cancel(self, c);
+    ++cancels;
+  }
   if (n > 0)
-    st.log->info("venue={} event=reconcile legs={}", st.opts.cfg.id.value, n);
+    st.log->info("venue={} event=reconcile legs={} cancels_sent_again={}", st.opts.cfg.id.value,
+                 n, cancels);
+}
+
+// -------------------------------------------------------------- market data
+
+/// One subscription per instrument of the venue's asset classes.
+void plan_market_data(fix_venue_state& st) {
+  auto& cfg = st.opts.cfg;
+  if (!cfg.market_data || !st.opts.refdata)
+    return;
+  for (auto& inst : st.opts.refdata->instruments()) {
+    if (inst.status == trading_status::inactive)
+      continue;
+    if (!cfg.asset_classes.empty()
+        && std::find(cfg.asset_classes.begin(), cfg.asset_classes.end(), inst.cls)
+             == cfg.asset_classes.end())
+      continue;
+    auto& sub = st.md[inst.symbol];
+    sub.inst = inst.id;
+    sub.req_id = "md-" + inst.id.value;
+    sub.top.instrument = inst.id;
+    sub.top.venue = cfg.id;
+    st.md_by_req[sub.req_id] = inst.symbol;
+  }
+}
+
+void subscribe_market_data(fix_ptr self) {
+  auto& st = self->state;
+  size_t n = 0;
+  for (auto& [symbol, sub] : st.md) {
+    sub.refused = false;
+    std::string why;
+    if (send_fix(self, fixmap::market_data_request(st.fields, sub.req_id, symbol, true), why))
+      ++n;
+  }
+  if (n > 0)
+    st.log->info("venue={} event=market_data_subscribed instruments={}", st.opts.cfg.id.value, n);
+}
+
+/// Sends a subscription's top to its market-data actor, finding the actor
+/// first if needed (an update that finds none is dropped: the next one,
+/// seconds later at most, carries the whole top again).
+void forward_quote(fix_ptr self, fix_venue_state::md_sub& sub) {
+  auto& st = self->state;
+  if (sub.sink) {
+    self->send(sub.sink, sub.top);
+    return;
+  }
+  auto dir = find_directory(self->system());
+  if (!dir || sub.resolving)
+    return;
+  sub.resolving = true;
+  auto symbol = st.md_by_req[sub.req_id];
+  self->request(dir, std::chrono::seconds{2}, resolve_atom::value, std::string{svc::market_data}, sub.inst.value)
+    .then(
+      [self, symbol](caf::actor h) {
+        auto i = self->state.md.find(symbol);
+        if (i == self->state.md.end())
+          return;
+        i->second.resolving = false;
+        i->second.sink = caf::actor_cast<market_data_actor>(h);
+        self->monitor(i->second.sink);
+        self->send(i->second.sink, i->second.top);
+      },
+      [self, symbol](caf::error&) {
+        auto i = self->state.md.find(symbol);
+        if (i != self->state.md.end())
+          i->second.resolving = false;
+      });
+}
+
+void feed_lost(fix_ptr self, fix_venue_state::md_sub& sub, const std::string& why) {
+  sub.top.bid_qty = quantity{};
+  sub.top.ask_qty = quantity{};
+  sub.top.last_qty = quantity{};
+  if (sub.sink)
+    self->send(sub.sink, md_feed_lost{sub.inst, self->state.opts.cfg.id, why});
+}
+
+void apply_market_data(fix_ptr self, const fixmap::market_data& m, int64_t received_ns) {
+  auto& st = self->state;
+  std::vector<fix_venue_state::md_sub*> touched;
+  for (auto& e : m.entries) {
+    auto i = st.md.find(e.symbol);
+    if (i == st.md.end()) {
+      st.log->debug("venue={} event=md_unknown_symbol symbol={}", st.opts.cfg.id.value, e.symbol);
+      continue;
+    }
+    auto& sub = i->second;
+    auto& q = sub.top;
+    if (std::find(touched.begin(), touched.end(), &sub) == touched.end()) {
+      touched.push_back(&sub);
+      q.last_qty = quantity{}; // a trade belongs to the update that reports it
+      if (m.snapshot) {
+        q.bid_qty = quantity{};
+        q.ask_qty = quantity{};
+      }
+    }
+    bool del = e.action == '2';
+    switch (e.type) {
+      case '0':
+        q.bid_px = del ? price{} : e.px;
+        q.bid_qty = del ? quantity{} : e.qty;
+        break;
+      case '1':
+        q.ask_px = del ? price{} : e.px;
+        q.ask_qty = del ? quantity{} : e.qty;
+        break;
+      case '2':
+        if (!del) {
+          q.last_px = e.px;
+          q.last_qty = e.qty;
+        }
+        break;
+      default:
+        break; // other entry types (opening, closing, imbalance, ...) are not used
+    }
+  }
+  for (auto* sub : touched) {
+    sub->top.received_ns = received_ns;
+    sub->top.venue_ns = received_ns;
+    ++st.counters.md_updates;
+    forward_quote(self, *sub);
+  }
+}
+
+void apply_md_reject(fix_ptr self, const fixmap::md_reject& r) {
+  auto& st = self->state;
+  auto i = st.md_by_req.find(r.req_id);
+  std::string why = "the venue refused the market data request"
+                    + (r.reason >= 0 ? " (reason " + std::to_string(r.reason) + ")" : std::string{})
+                    + (r.text.empty() ? std::string{} : ": " + r.text);
+  st.counters.last_error = why;
+  st.log->warn("venue={} event=market_data_refused req_id={} text=\"{}\"", st.opts.cfg.id.value,
+               r.req_id, why);
+  if (i == st.md_by_req.end())
+    return;
+  auto& sub = st.md[i->second];
+  sub.refused = true;
+  ++st.counters.md_refused;
+  feed_lost(self, sub, why);
 }
 
 /// A failed logon or connect stays the session's state, for operators to
@@ -971,6 +1165,7 @@ void on_session_event(fix_ptr self, const fix::event& e) {
                      "note=\"the venue's clock differs from ours; timestamps compare badly\"",
                      id, c.peer_skew_ms);
       publish_availability(self, true, "");
+      subscribe_market_data(self);
       return reconcile_open_legs(self);
     }
     case fix::event_kind::disconnected:
@@ -987,6 +1182,8 @@ void on_session_event(fix_ptr self, const fix::event& e) {
                      "note=\"open legs are unknown until reconciled at logon\"",
                      id, open);
         publish_availability(self, false, "FIX session disconnected");
+        for (auto& [_, sub] : st.md)
+          feed_lost(self, sub, "FIX session disconnected");
       } else {
         c.session_state = "logon_refused";
         c.last_error = st.peer_logout.empty()
@@ -1062,6 +1259,13 @@ fix_venue_actor::behavior_type fix_venue_impl(fix_ptr self, fix_venue_options op
   spec.reset_on_logon = cfg.reset_on_logon;
   st.session = fix::engine::key_of(spec);
   st.counters.session = st.session;
+  plan_market_data(st);
+  st.counters.md_subscriptions = static_cast<uint32_t>(st.md.size());
+  self->set_down_handler([self](const caf::down_msg& m) {
+    for (auto& [_, sub] : self->state.md)
+      if (sub.sink && sub.sink.address() == m.source)
+        sub.sink = nullptr; // restarted: found again at the next update
+  });
   st.counters.session_state = "connecting";
   fix::handlers h;
   auto me = caf::actor_cast<caf::actor>(self);
@@ -1095,10 +1299,18 @@ fix_venue_actor::behavior_type fix_venue_impl(fix_ptr self, fix_venue_options op
     [self](const venue_replace_order& x) { on_replace(self, x); },
     [self](const venue_rebind& x) { on_rebind(self, x); },
     [self](book_atom, const instrument_id& inst) {
-      // No market data in this actor: an empty book.
+      // The top of book from market data, when subscribed.
       book_view v;
       v.venue = self->state.opts.cfg.id;
       v.instrument = inst;
+      for (auto& [_, sub] : self->state.md) {
+        if (sub.inst != inst)
+          continue;
+        if (sub.top.bid_qty.is_positive())
+          v.bids.push_back(book_level{sub.top.bid_px, sub.top.bid_qty, 0});
+        if (sub.top.ask_qty.is_positive())
+          v.asks.push_back(book_level{sub.top.ask_px, sub.top.ask_qty, 0});
+      }
       return v;
     },
     [self](stats_atom) {
@@ -1129,6 +1341,10 @@ fix_venue_actor::behavior_type fix_venue_impl(fix_ptr self, fix_venue_options op
             apply_exec(self, m, in.received_ns);
           else if constexpr (std::is_same_v<T, fixmap::cancel_reject>)
             apply_cancel_reject(self, m);
+          else if constexpr (std::is_same_v<T, fixmap::market_data>)
+            apply_market_data(self, m, in.received_ns);
+          else if constexpr (std::is_same_v<T, fixmap::md_reject>)
+            apply_md_reject(self, m);
           else
             apply_message_reject(self, m);
         },

@@ -161,10 +161,16 @@ struct venue_counters {
   uint64_t duplicates = 0;
   /// The peer's clock minus ours at logon, ms (includes one-way latency).
   int64_t peer_skew_ms = 0;
+  /// Market data: instruments subscribed, updates received, subscriptions
+  /// the venue refused.
+  uint32_t md_subscriptions = 0;
+  uint64_t md_updates = 0;
+  uint64_t md_refused = 0;
 
   OM_FIELDS("om.venue_counters", venue_counters, venue, orders, rejects, fills, cancels, replaces,
             session, session_state, last_error, reconnects, unsupported, unknown_legs,
-            foreign_reports, refused, duplicates, peer_skew_ms)
+            foreign_reports, refused, duplicates, peer_skew_ms, md_subscriptions, md_updates,
+            md_refused)
 };
 
 /// What a venue executed for one desk order (all its legs there).

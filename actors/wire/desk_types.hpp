@@ -6,6 +6,7 @@
 #include "actors/admin/views.hpp"
 #include "actors/cluster/membership.hpp"
 #include "actors/gateway/gateway.hpp"
+#include "actors/market_data/market_data.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/order/order_actor.hpp"
 #include "actors/post_trade/post_trade.hpp"
@@ -49,6 +50,14 @@
   X(om::book_view, "om.book_view")                              \
   X(om::venue_counters, "om.venue_counters")                    \
   X(om::venue_availability_changed, "om.venue_availability_changed") \
+  X(om::md_quote, "om.md_quote")                                \
+  X(om::md_feed_lost, "om.md_feed_lost")                        \
+  X(om::market_view, "om.market_view")                          \
+  X(om::instrument_paused, "om.instrument_paused")              \
+  X(om::instrument_resumed, "om.instrument_resumed")            \
+  X(om::md_venue_state, "om.md_venue_state")                    \
+  X(om::market_status, "om.market_status")                      \
+  X(std::vector<om::market_status>, "om.market_status_list")   \
   X(om::trades_committed, "om.trades_committed")                \
   X(om::venue_ack_sample, "om.venue_ack_sample")                \
   X(om::venue_perf, "om.venue_perf")                            \
@@ -82,6 +91,7 @@
   X(om::risk_view, "om.risk_view")                              \
   X(om::venue_view, "om.venue_view")                            \
   X(om::venues_view, "om.venues_view")                          \
+  X(om::markets_view, "om.markets_view")                        \
   X(om::gateway_kill, "om.gateway_kill")                        \
   X(om::kill_switch_report, "om.kill_switch_report")            \
   X(om::manual_order, "om.manual_order")                        \

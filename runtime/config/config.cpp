@@ -34,6 +34,14 @@ const char* to_string(risk_timeout_policy x) {
   return x == risk_timeout_policy::reject ? "reject" : "bypass_and_flag";
 }
 
+const char* to_string(stale_policy x) {
+  return x == stale_policy::reject ? "reject" : "prev_close";
+}
+
+const char* to_string(volatility_policy x) {
+  return x == volatility_policy::hold ? "hold" : "reject";
+}
+
 const char* to_string(venue_kind x) {
   return x == venue_kind::simulated ? "simulated" : "fix";
 }
@@ -399,7 +407,7 @@ caf::error load_fix_venue(const toml_reader& rd, const toml::value& t, const std
   static const char* fix_keys[] = {"begin_string", "sender_comp_id", "target_comp_id",
                                    "heartbeat_s", "account", "ex_destination", "handl_inst",
                                    "extra_tags", "cancel_timeout_ms", "status_timeout_ms",
-                                   "replace_by_cancel_new", "reset_on_logon"};
+                                   "replace_by_cancel_new", "reset_on_logon", "market_data"};
   if (v.kind != venue_kind::fix) {
     for (auto k : fix_keys)
       if (toml_reader::find(t, k))
@@ -460,6 +468,8 @@ caf::error load_fix_venue(const toml_reader& rd, const toml::value& t, const std
   v.replace_by_cancel_new = *rcn;
   OM_TRY(rol, rd.boolean(t, p, "reset_on_logon", false));
   v.reset_on_logon = *rol;
+  OM_TRY(md, rd.boolean(t, p, "market_data", false));
+  v.market_data = *md;
   return caf::none;
 }
 
@@ -476,7 +486,7 @@ caf::error load_venues(const toml_reader& rd, const toml::value& doc, node_confi
                                   "begin_string", "sender_comp_id", "target_comp_id",
                                   "heartbeat_s", "account", "ex_destination", "handl_inst",
                                   "extra_tags", "cancel_timeout_ms", "status_timeout_ms",
-                                  "replace_by_cancel_new", "reset_on_logon"}))
+                                  "replace_by_cancel_new", "reset_on_logon", "market_data"}))
       return err;
     venue_section v;
     OM_TRY(id, rd.str(t, p, "id"));
@@ -586,6 +596,43 @@ caf::error load_routes(const toml_reader& rd, const toml::value& doc, node_confi
     }
     cfg.routes.push_back(std::move(r));
   }
+  return caf::none;
+}
+
+caf::error load_market_data(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
+  auto& t = section(doc, "market_data");
+  const std::string p = "market_data";
+  if (auto err = rd.check_keys(t, p,
+                               {"stale_after_ms", "on_stale", "volatility_window_ms",
+                                "volatility_pause_bps", "on_volatility", "resume_after_ms",
+                                "max_hold_ms"}))
+    return err;
+  auto& md = cfg.market_data;
+  OM_TRY(stale, rd.integer(t, p, "stale_after_ms", 3000, 10, 3600000));
+  md.stale_after = std::chrono::milliseconds{*stale};
+  OM_TRY(os, rd.str(t, p, "on_stale", std::string{"reject"}));
+  if (*os == "reject")
+    md.on_stale = stale_policy::reject;
+  else if (*os == "prev_close")
+    md.on_stale = stale_policy::prev_close;
+  else
+    return rd.fail(p + ".on_stale", "'" + *os + "' is not one of: reject, prev_close");
+  OM_TRY(win, rd.integer(t, p, "volatility_window_ms", 1000, 10, 3600000));
+  md.volatility_window = std::chrono::milliseconds{*win};
+  OM_TRY(bps, rd.decimal<basis_points>(t, p, "volatility_pause_bps", basis_points::from_raw(30000),
+                                       false));
+  md.volatility_pause_bps = *bps;
+  OM_TRY(ov, rd.str(t, p, "on_volatility", std::string{"hold"}));
+  if (*ov == "hold")
+    md.on_volatility = volatility_policy::hold;
+  else if (*ov == "reject")
+    md.on_volatility = volatility_policy::reject;
+  else
+    return rd.fail(p + ".on_volatility", "'" + *ov + "' is not one of: hold, reject");
+  OM_TRY(ra, rd.integer(t, p, "resume_after_ms", 1000, 0, 3600000));
+  md.resume_after = std::chrono::milliseconds{*ra};
+  OM_TRY(mh, rd.integer(t, p, "max_hold_ms", 2000, 1, 600000));
+  md.max_hold = std::chrono::milliseconds{*mh};
   return caf::none;
 }
 
@@ -765,12 +812,14 @@ caf::expected<node_config> load_node_config(const std::string& path) {
   OM_TRY(doc, rd.parse());
   if (auto err = rd.check_keys(*doc, "",
                                {"node", "network", "log", "gateway", "risk", "venue",
-                                "routing", "simulation", "demo", "cluster", "testing"}))
+                                "routing", "simulation", "market_data", "demo", "cluster",
+                                "testing"}))
     return err;
   node_config cfg;
   cfg.source = path;
   for (auto step : {load_node, load_network, load_log, load_gateway, load_risk, load_venues,
-                    load_routes, load_simulation, load_demo, load_cluster, load_testing})
+                    load_routes, load_simulation, load_market_data, load_demo, load_cluster,
+                    load_testing})
     if (auto err = step(rd, *doc, cfg))
       return err;
   for (auto& [strat, perms] : cfg.risk.permissions)

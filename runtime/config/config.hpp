@@ -164,6 +164,9 @@ struct venue_section {
   bool replace_by_cancel_new = false;
   /// Both sides restart sequence numbers at each logon (some test venues).
   bool reset_on_logon = false;
+  /// Subscribe to market data (MarketDataRequest V) for every instrument
+  /// this venue trades; the quotes feed the instruments' market-data actors.
+  bool market_data = false;
 };
 
 struct route_target {
@@ -187,6 +190,36 @@ struct simulation_section {
   uint32_t levels = 8;
   /// Seed of the venues' and router's random generators. Default 1.
   uint64_t seed = 1;
+};
+
+/// A stale market-data feed: reject orders for the instrument (fail closed)
+/// or collar at the previous close, flagged on the order.
+enum class stale_policy : uint8_t { reject, prev_close };
+const char* to_string(stale_policy x);
+/// A volatility spike: hold new orders until it calms (up to max_hold) or
+/// reject them.
+enum class volatility_policy : uint8_t { hold, reject };
+const char* to_string(volatility_policy x);
+
+/// [market_data]: how instruments quoted by a venue with market_data = true
+/// are watched. Instruments nobody quotes keep the previous close (or the
+/// last fill) as their reference, flagged on each order.
+struct market_data_section {
+  /// A feed with no update for this long is stale. Default 3000 ms.
+  std::chrono::milliseconds stale_after{3000};
+  stale_policy on_stale = stale_policy::reject;
+  /// Volatility: the mid's range over this window, in bps of the mid.
+  /// Default 1000 ms.
+  std::chrono::milliseconds volatility_window{1000};
+  /// Range above which new orders pause; 0 = never. Default 300 bps.
+  basis_points volatility_pause_bps = basis_points::from_raw(30000);
+  volatility_policy on_volatility = volatility_policy::hold;
+  /// A paused instrument resumes after its range stayed under the
+  /// threshold this long. Default 1000 ms.
+  std::chrono::milliseconds resume_after{1000};
+  /// Hold policy: the longest an order waits for a pause to end before it
+  /// is rejected. Default 2000 ms.
+  std::chrono::milliseconds max_hold{2000};
 };
 
 struct demo_section {
@@ -272,6 +305,7 @@ struct node_config {
   std::vector<venue_section> venues;
   std::vector<routing_rule> routes;
   simulation_section simulation;
+  market_data_section market_data;
   demo_section demo;
   cluster_section cluster;
   testing_section testing;

@@ -50,14 +50,41 @@ int group_delimiter(const std::string& msg_type, int count_tag) {
   }
 }
 
-void flatten(const FIX::FieldMap& m, std::vector<field>& out) {
+/// A group entry's fields come out with its delimiter first, whatever order
+/// QuickFIX keeps them in, so a reader can split the entries.
+void flatten(const std::string& msg_type, const FIX::FieldMap& m, std::vector<field>& out,
+             int delim = 0) {
+  if (delim != 0 && m.isSetField(delim))
+    out.push_back(field{delim, m.getField(delim)});
   for (auto i = m.begin(); i != m.end(); ++i) {
+    if (i->getTag() == delim)
+      continue;
     out.push_back(field{i->getTag(), i->getString()});
     for (auto g = m.g_begin(); g != m.g_end(); ++g)
       if (g->first == i->getTag())
         for (auto* entry : g->second)
-          flatten(*entry, out);
+          flatten(msg_type, *entry, out, group_delimiter(msg_type, g->first));
   }
+}
+
+/// Sessions validated in code still need QuickFIX to know the repeating
+/// groups they receive, or their fields come out sorted by tag with the
+/// entries mixed. This dictionary knows only those groups: no version, so
+/// QuickFIX checks no message type, required field or value with it.
+std::shared_ptr<FIX::DataDictionary> groups_only_dictionary() {
+  auto dd = std::make_shared<FIX::DataDictionary>();
+  dd->checkFieldsOutOfOrder(false);
+  dd->checkUserDefinedFields(false);
+  dd->allowUnknownMsgFields(true);
+  FIX::DataDictionary entry;
+  // MDEntryType, Px, Size, Date, Time, Symbol, MDUpdateAction, MDEntryID,
+  // NumberOfOrders, MDEntryPositionNo, SecurityID, SecurityIDSource.
+  for (int t : {269, 270, 271, 272, 273, 55, 279, 278, 346, 290, 48, 22, 280, 336, 625})
+    entry.addField(t);
+  for (const char* type : {"W", "X"}) {
+    dd->addGroup(type, 268, std::string(type) == "X" ? 279 : 269, entry);
+  }
+  return dd;
 }
 
 /// Appends `m`'s fields to `msg`, building groups for known count tags.
@@ -80,8 +107,8 @@ void build_body(const message& m, FIX::Message& msg) {
     while (i < body.size()) {
       if (body[i].tag == delim) {
         entries.emplace_back();
-      } else if (entries.empty()) {
-        break;
+      } else if (entries.empty() || group_delimiter(m.msg_type, body[i].tag) != 0) {
+        break; // not an entry, or the next group
       } else {
         bool repeated = false;
         for (auto* e : entries.back())
@@ -226,6 +253,16 @@ public:
         initiator_.reset(new FIX::SocketInitiator(*this, *stores_, settings_, logs_));
       else
         acceptor_.reset(new FIX::ThreadedSocketAcceptor(*this, *stores_, settings_, logs_));
+      auto groups = groups_only_dictionary();
+      for (auto& kv : sessions_) {
+        if (!kv.second->spec.data_dictionary.empty())
+          continue;
+        if (auto* session = FIX::Session::lookupSession(kv.second->id)) {
+          FIX::DataDictionaryProvider p;
+          p.addTransportDataDictionary(kv.second->id.getBeginString(), groups);
+          session->setDataDictionaryProvider(p);
+        }
+      }
       return true;
     } catch (std::exception& e) {
       if (error)
@@ -451,7 +488,7 @@ private:
       parse_utc_timestamp(header.getField(52), &m.sending_ns);
     if (header.isSetField(34))
       m.seq_num = std::atoi(header.getField(34).c_str());
-    flatten(msg, m.body);
+    flatten(m.msg_type, msg, m.body);
     if ((m.msg_type == "3" || m.msg_type == "j") && msg.isSetField(45)) {
       if (auto info = find(id.toString())) {
         int ref = std::atoi(msg.getField(45).c_str());

@@ -72,6 +72,16 @@ const char* to_string(ord_status x) {
   return "?";
 }
 
+const char* to_string(price_source x) {
+  switch (x) {
+    case price_source::unknown: return "unknown";
+    case price_source::prev_close: return "prev_close";
+    case price_source::last_trade: return "last_trade";
+    case price_source::live_mid: return "live_mid";
+  }
+  return "?";
+}
+
 const char* to_string(exec_type x) {
   switch (x) {
     case exec_type::none: return "none";

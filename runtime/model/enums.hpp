@@ -49,7 +49,11 @@ enum class exec_type : uint8_t {
   expired,
 };
 
+/// Where an order's reference (collar and arrival) price came from.
+enum class price_source : uint8_t { unknown = 0, prev_close = 1, last_trade = 2, live_mid = 3 };
+
 const char* to_string(side x);
+const char* to_string(price_source x);
 const char* to_string(ord_type x);
 const char* to_string(time_in_force x);
 const char* to_string(asset_class x);

@@ -68,10 +68,13 @@ struct order_snapshot {
   std::string review_reason;
   std::string reject_reason;
   price arrival_px;
+  /// live_mid when market data was fresh at arrival; prev_close or
+  /// last_trade flag an order collared without a live market.
+  price_source arrival_source = price_source::unknown;
 
   OM_FIELDS("order_snapshot", order_snapshot, id, clordid, strategy, instrument,
             symbol_as_sent, refdata_version, state, children, stages, flagged_for_review,
-            review_reason, reject_reason, arrival_px)
+            review_reason, reject_reason, arrival_px, arrival_source)
 };
 
 struct position_snapshot {

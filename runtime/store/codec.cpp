@@ -148,6 +148,7 @@ void write(s::OrderSnapshot::Builder b, const order_snapshot& x) {
   b.setReviewReason(x.review_reason);
   b.setRejectReason(x.reject_reason);
   b.setArrivalPrice(x.arrival_px.raw);
+  b.setArrivalSource(static_cast<uint8_t>(x.arrival_source));
 }
 
 void read(s::OrderSnapshot::Reader r, order_snapshot& x) {
@@ -193,6 +194,8 @@ void read(s::OrderSnapshot::Reader r, order_snapshot& x) {
   x.review_reason = str(r.getReviewReason());
   x.reject_reason = str(r.getRejectReason());
   x.arrival_px = price::from_raw(r.getArrivalPrice());
+  x.arrival_source = r.getArrivalSource() <= 3 ? static_cast<price_source>(r.getArrivalSource())
+                                               : price_source::unknown;
 }
 
 void write(s::PositionSnapshot::Builder b, const position_snapshot& x) {

@@ -48,6 +48,16 @@ desk_config() {
       config/fix-desk.toml > "$out"
 }
 
+# start_held_node X: a node on desk$X.toml (data d$X) that sends a
+# two-order demo and then stays up for omctl; its PID in HELD_PID.
+start_held_node() {
+  "$NODE" --config "$WORK/desk$1.toml" --data-dir "$WORK/d$1" --orders 2 --rate 100 --hold \
+    > "$WORK/run$1.out" 2> "$WORK/run$1.log" &
+  HELD_PID=$!; PIDS+=("$HELD_PID")
+  for _ in $(seq 1 300); do grep -q "running; stop with" "$WORK/run$1.log" && break; sleep 0.1; done
+  grep -q "running; stop with" "$WORK/run$1.log" || { tail "$WORK/run$1.log"; fail "node not running"; }
+}
+
 # check_run JSON LOG: the invariants every run must keep.
 check_run() {
   local j=$1
@@ -60,7 +70,7 @@ check_run() {
 
 passed=0
 # OM_FIX_PARTS="3 4" runs only those parts (debugging).
-want() { [[ " ${OM_FIX_PARTS:-1 2 3 4 5 6} " == *" $1 "* ]]; }
+want() { [[ " ${OM_FIX_PARTS:-1 2 3 4 5 6 7} " == *" $1 "* ]]; }
 
 # --- 1. Both FIX versions, full flow, 5000 orders, invariants ----------------
 if want 1; then
@@ -207,12 +217,11 @@ read -r PA PB PC < <(free_ports 3)
 # No outside flow and a two-order demo: nothing else trades the book.
 start_venue vm "$PA" --session 'FIX.4.4:FIXA->DESK' --flow-ms 0
 start_venue vn "$PB" --session 'FIX.4.2:FIXB->DESK' --flow-ms 0
-desk_config "$WORK/deskM.toml" "$PA" "$PB" -e "s/^cluster_port = 0 .*/cluster_port = $PC/"
-"$NODE" --config "$WORK/deskM.toml" --data-dir "$WORK/dM" --orders 2 --rate 100 --hold \
-  > "$WORK/runM.out" 2> "$WORK/runM.log" &
-PM=$!; PIDS+=("$PM")
-for _ in $(seq 1 300); do grep -q "running; stop with" "$WORK/runM.log" && break; sleep 0.1; done
-grep -q "running; stop with" "$WORK/runM.log" || { tail "$WORK/runM.log"; fail "node not running"; }
+# Without outside flow the books are quiet: market data would go stale.
+desk_config "$WORK/deskM.toml" "$PA" "$PB" -e "s/^cluster_port = 0 .*/cluster_port = $PC/" \
+  -e "s/^stale_after_ms = 3000 .*/stale_after_ms = 3600000/"
+start_held_node M
+PM=$HELD_PID
 O="$OMCTL --node 127.0.0.1:$PC --json"
 # A resting buy below the market (inside the 5% collar): accepted, then amended, canceled.
 $O order new AAPL buy 100 --px 220.00 --by alice > "$WORK/m1.json" || { cat "$WORK/m1.json"; fail "order new"; }
@@ -252,6 +261,67 @@ $O order new AAPL buy 100 --px 100.00 > "$WORK/m6.json" || fail "collar order"
 kill "$PM"; wait "$PM" 2>/dev/null || true
 stop_venue vm; stop_venue vn
 echo "ok: manual orders over FIX (new, amend, cancel, market fill, refusals)"
+passed=$((passed + 1))
+fi
+
+# --- 7. Market data drives the collar, volatility pauses and stale feeds -------
+if want 7; then
+read -r PA PB PC < <(free_ports 3)
+start_venue vp "$PA" --session 'FIX.4.4:FIXA->DESK' --flow-ms 20 --jump-bps 800
+start_venue vq "$PB" --session 'FIX.4.2:FIXB->DESK' --flow-ms 20 --jump-bps 800
+desk_config "$WORK/deskP.toml" "$PA" "$PB" -e "s/^cluster_port = 0 .*/cluster_port = $PC/" \
+  -e "s/^stale_after_ms = 3000 .*/stale_after_ms = 1000/" \
+  -e "s/^max_hold_ms = 2000/max_hold_ms = 8000/"
+start_held_node P
+PP=$HELD_PID
+O="$OMCTL --node 127.0.0.1:$PC --json"
+# market_state SYMBOL: fresh, stale or paused, as omctl market shows it.
+market_state() {
+  $O market "$1" > "$WORK/mk.json" || { cat "$WORK/mk.json"; fail "omctl market"; }
+  json "$WORK/mk.json" "'paused' if j['markets'][0]['paused'] else ('fresh' if j['markets'][0]['fresh'] else 'stale')"
+}
+wait_state() { # SYMBOL STATE SECONDS
+  for _ in $(seq 1 $(($3 * 10))); do [ "$(market_state "$1")" = "$2" ] && return 0; sleep 0.1; done
+  cat "$WORK/mk.json"; fail "$1 never became $2"
+}
+wait_state AAPL fresh 10
+[ "$(json "$WORK/mk.json" "len(j['markets'][0]['venues'])")" = 2 ] || fail "AAPL not quoted by both venues"
+# a. The live mid is the arrival price.
+$O order new AAPL buy 100 --px 228.00 > "$WORK/p1.json" || fail "order new"
+[ "$(json "$WORK/p1.json" "j['event']")" = accepted ] || fail "not accepted: $(cat "$WORK/p1.json")"
+$O order "$(json "$WORK/p1.json" "j['order_id']")" > "$WORK/p1d.json"
+[ "$(json "$WORK/p1d.json" "j['arrival_source']")" = live_mid ] || fail "arrival not the live mid: $(cat "$WORK/p1d.json")"
+python3 -c "import json; a=float(json.load(open('$WORK/p1d.json'))['arrival_px']); assert 228.3 < a < 228.8, a" \
+  || fail "arrival mid not near the book"
+# b. Both venues jump 8%: the instrument pauses, a new order is held, then
+#    goes on when the move is over, collared at the new mid (246.80; the
+#    previous close, 228.52, would have refused 246.00).
+kill -USR1 "$vp_PID" "$vq_PID"
+wait_state AAPL paused 5
+$O order new AAPL buy 100 --px 246.00 --timeout 15 > "$WORK/p2.json" || fail "order during the pause"
+[ "$(json "$WORK/p2.json" "j['event']")" = accepted ] || fail "held order not accepted after the pause: $(cat "$WORK/p2.json")"
+grep -q "order_id=$(json "$WORK/p2.json" "j['order_id']") instrument=AAPL.XNAS event=held_for_volatility" "$WORK/runP.log" \
+  || fail "the order was not held for the volatility pause"
+grep -q "instrument=AAPL.XNAS event=volatility_held_released" "$WORK/runP.log" || fail "held orders not released"
+# c. Near the old price: outside the collar around the live mid.
+$O order new AAPL buy 100 --px 229.00 > "$WORK/p3.json" || fail "order new"
+[ "$(json "$WORK/p3.json" "j['event']")" = rejected ] && grep -q "price_collar\|bps from reference 246" "$WORK/p3.json" \
+  || fail "229.00 was not collared at the live mid: $(cat "$WORK/p3.json")"
+# d. The feed goes silent: stale after 1 s, orders fail closed.
+kill -USR2 "$vp_PID" "$vq_PID"
+wait_state AAPL stale 5
+$O order new AAPL buy 100 --px 246.00 > "$WORK/p4.json" || fail "order new"
+[ "$(json "$WORK/p4.json" "j['event']")" = rejected ] && grep -q "is stale (no update for" "$WORK/p4.json" \
+  || fail "a stale feed did not fail closed: $(cat "$WORK/p4.json")"
+# e. The feed comes back: trading resumes.
+kill -USR2 "$vp_PID" "$vq_PID"
+wait_state AAPL fresh 5
+$O order new AAPL buy 100 --px 246.00 > "$WORK/p5.json" || fail "order new"
+[ "$(json "$WORK/p5.json" "j['event']")" = accepted ] || fail "not accepted once fresh: $(cat "$WORK/p5.json")"
+kill "$PP"; wait "$PP" 2>/dev/null || true
+stop_venue vp; stop_venue vq
+[ "$(venue_stat vp jumps)" = 1 ] && [ "$(venue_stat vq md_requests)" -gt 0 ] || fail "venue counters: $(cat "$WORK/vq.out")"
+echo "ok: market data: live-mid collar and arrival, volatility hold and release, stale feed fails closed"
 passed=$((passed + 1))
 fi
 

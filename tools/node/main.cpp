@@ -168,6 +168,9 @@ nlohmann::json to_json(const demo_result& d, const gateway_stats& g, const post_
   j["notional"] = to_string(p.notional);
   j["avg_slippage_bps"] = static_cast<double>(p.avg_slippage_centi_bps) / 100.0;
   j["slippage_samples"] = p.slippage_samples;
+  j["arrival_sources"] = {{"live_mid", p.arrival_live_mid},
+                          {"prev_close", p.arrival_prev_close},
+                          {"last_trade", p.arrival_last_trade}};
   j["orders_finished"] = p.orders_finished;
   for (auto& s : p.stages)
     j["latency_us"][s.from + "->" + s.to] = {{"p50", s.p50_us}, {"p99", s.p99_us},
@@ -216,6 +219,8 @@ void print_summary(const demo_result& d, const gateway_stats& g, const post_trad
     << to_string(p.notional) << "\n";
   o << "avg slippage       " << fmt_us(static_cast<double>(p.avg_slippage_centi_bps) / 100.0)
     << " bps vs arrival over " << p.slippage_samples << " filled orders\n";
+  o << "arrival prices     live mid " << p.arrival_live_mid << ", previous close "
+    << p.arrival_prev_close << ", last fill " << p.arrival_last_trade << "\n";
   o << "latency per stage (us, p50 / p99 / p99.9):\n";
   for (auto& s : p.stages)
     o << "  " << s.from << " -> " << s.to << ": " << fmt_us(s.p50_us) << " / "

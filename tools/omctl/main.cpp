@@ -5,7 +5,7 @@
 //
 //   omctl [--node HOST:PORT] [--json] [--timeout S] VERB ... (flags before or after the verb)
 //     topology [--orders] | nodes | orders [--state S] [--strategy S] [--limit N]
-//     | order ID | risk SYMBOL | venues | controls (alias halts)
+//     | order ID | risk SYMBOL | venues | market [SYMBOL] | controls (alias halts)
 //     | kill-switch [--strategy S] [--resume] [--operator NAME] [--reason TEXT]
 //
 // Tables for people; --json prints one JSON document (errors too, as
@@ -146,6 +146,9 @@ int main(int argc, char** argv) {
   auto risk = app.add_subcommand("risk", "positions and reservations of one instrument");
   risk->add_option("symbol", symbol, "symbol, alias or instrument id")->required();
   app.add_subcommand("venues", "venues, where they run, their counters");
+  std::string md_symbol;
+  auto market = app.add_subcommand("market", "market data: top of book, staleness, volatility pauses");
+  market->add_option("symbol", md_symbol, "symbol, alias or instrument id (default: all quoted)");
   app.add_subcommand("controls", "kill-switch halts and circuit breakers at every gateway")
     ->alias("halts");
   std::string strategy, operator_name, reason;
@@ -220,6 +223,10 @@ int main(int argc, char** argv) {
   cfg.load<caf::io::middleman>();
   cfg.set("logger.verbosity", caf::atom("quiet"));
   cfg.set("middleman.workers", size_t{0});
+  // Nodes drop a peer silent for longer than cluster.connection_timeout
+  // (1 s by default): without heartbeats of its own, omctl would lose every
+  // answer that takes longer (an order held through a volatility pause).
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds{100}});
   cfg.set("scheduler.max-threads", size_t{2});
   register_desk_types(cfg);
   int rc = ok;
@@ -262,6 +269,9 @@ int main(int argc, char** argv) {
       rc = ask<order_detail>(self, admin, timeout, cmd, as_json, where, order_atom::value, oid);
     } else if (cmd == "risk") {
       rc = ask<risk_view>(self, admin, timeout, cmd, as_json, where, risk_atom::value, symbol);
+    } else if (cmd == "market") {
+      rc = ask<markets_view>(self, admin, timeout, cmd, as_json, where, market_atom::value,
+                             md_symbol);
     } else if (cmd == "venues") {
       rc = ask<venues_view>(self, admin, timeout, cmd, as_json, where, venues_atom::value);
     } else if (cmd == "controls") {

@@ -40,6 +40,7 @@ json order_json(const order_snapshot& s, bool full) {
   j["fills"] = o.fill_count;
   j["late_fills"] = o.late_fill_count;
   j["arrival_px"] = to_string(s.arrival_px);
+  j["arrival_source"] = to_string(s.arrival_source);
   j["flagged_for_review"] = s.flagged_for_review;
   if (!s.review_reason.empty())
     j["review_reason"] = s.review_reason;
@@ -320,6 +321,39 @@ json to_json(const risk_view& v) {
   return j;
 }
 
+json to_json(const markets_view& v) {
+  json arr = json::array();
+  for (auto& m : v.markets) {
+    auto& x = m.view;
+    json venues = json::array();
+    for (auto& s : m.venues)
+      venues.push_back({{"venue", s.venue.value},
+                        {"bid", to_string(s.bid_px)},
+                        {"bid_qty", to_string(s.bid_qty)},
+                        {"ask", to_string(s.ask_px)},
+                        {"ask_qty", to_string(s.ask_qty)},
+                        {"updated_ns", s.updated_ns},
+                        {"up", s.up},
+                        {"why", s.why},
+                        {"updates", s.updates}});
+    arr.push_back({{"instrument", x.instrument.value},
+                   {"bid", to_string(x.bid)},
+                   {"ask", to_string(x.ask)},
+                   {"mid", to_string(x.mid)},
+                   {"last", to_string(x.last)},
+                   {"fresh", m.fresh},
+                   {"updated_ns", x.updated_ns},
+                   {"fresh_until_ns", x.fresh_until_ns},
+                   {"range_bps", to_string(x.range_bps)},
+                   {"paused", x.paused},
+                   {"updates", m.updates},
+                   {"pauses", m.pauses},
+                   {"stale_periods", m.stale_periods},
+                   {"venues", venues}});
+  }
+  return json{{"markets", arr}, {"missing", v.missing}};
+}
+
 json to_json(const venues_view& v) {
   json arr = json::array();
   for (auto& x : v.venues) {
@@ -451,7 +485,7 @@ void print_table(const std::string& cmd, const json& j) {
     std::cout << "order " << str(j, "order_id") << " on node " << str(j, "node") << ": "
               << str(j, "status") << "\n";
     for (auto k : {"clordid", "strategy", "instrument", "symbol_as_sent", "side", "type", "tif",
-                   "qty", "limit_px", "cum_qty", "leaves_qty", "avg_px", "arrival_px", "fills",
+                   "qty", "limit_px", "cum_qty", "leaves_qty", "avg_px", "arrival_px", "arrival_source", "fills",
                    "late_fills", "refdata_version", "reject_reason", "review_reason"})
       if (j.contains(k))
         std::cout << "  " << std::left << std::setw(16) << k << str(j, k) << "\n";
@@ -474,6 +508,22 @@ void print_table(const std::string& cmd, const json& j) {
                         str(f, "fee"), str(f, "liquidity"), str(f, "received_ns"),
                         f.value("late", false) ? "late" : ""});
     table({"  EXEC_ID", "VENUE", "QTY", "PX", "FEE", "LIQUIDITY", "RECEIVED_NS", ""}, rows);
+    return;
+  }
+  if (cmd == "market") {
+    std::vector<std::vector<std::string>> rows;
+    for (auto& m : j["markets"]) {
+      std::string state = m["paused"].get<bool>() ? "paused" : m["fresh"].get<bool>() ? "fresh" : "stale";
+      std::string venues;
+      for (auto& v : m["venues"])
+        venues += (venues.empty() ? "" : " ") + str(v, "venue") + (v["up"].get<bool>() ? "" : "(down)");
+      rows.push_back({str(m, "instrument"), str(m, "bid"), str(m, "ask"), str(m, "mid"),
+                      str(m, "last"), str(m, "range_bps"), state, str(m, "updates"), venues});
+    }
+    table({"INSTRUMENT", "BID", "ASK", "MID", "LAST", "RANGE_BPS", "STATE", "UPDATES", "VENUES"},
+          rows);
+    for (auto& x : j["missing"])
+      std::cout << "no market data for " << x.get<std::string>() << "\n";
     return;
   }
   if (cmd == "risk") {

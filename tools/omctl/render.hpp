@@ -18,6 +18,7 @@ nlohmann::json to_json(const orders_view& v);
 nlohmann::json to_json(const order_detail& d);
 nlohmann::json to_json(const risk_view& v);
 nlohmann::json to_json(const venues_view& v);
+nlohmann::json to_json(const markets_view& v);
 nlohmann::json to_json(const kill_switch_report& r);
 nlohmann::json to_json(const controls_view& v);
 nlohmann::json to_json(const manual_result& r);

@@ -58,6 +58,10 @@ quantity exchange::level_size(const instrument& inst) {
   return quantity::from_raw(lot * 100 * d(rng_));
 }
 
+/// Synthetic liquidity: up to `levels` price levels per side. A side left
+/// empty restarts next to the other side's best (or the anchor); otherwise
+/// new levels go beyond the furthest, so outside flow walks the book and
+/// reaches resting client orders.
 void exchange::replenish(book& b) {
   auto tick = b.inst->tick_size;
   bool both_empty = !b.b.best_bid() && !b.b.best_ask();
@@ -77,11 +81,17 @@ void exchange::replenish(book& b) {
       if (!next.is_positive())
         break;
       std::vector<venue::exec> sink;
-      b.b.submit({liq_owner, "", s, ord_type::limit, time_in_force::day, level_size(*b.inst), next},
-                 sink);
+      auto id = b.b.submit(
+        {liq_owner, "", s, ord_type::limit, time_in_force::day, level_size(*b.inst), next}, sink);
+      if (id != 0)
+        b.liq.push_back(id);
       next = s == side::buy ? next - tick : next + tick;
     }
   }
+  if (b.liq.size() > opts_.levels * 16) // forget the ones that traded away
+    b.liq.erase(std::remove_if(b.liq.begin(), b.liq.end(),
+                               [&](uint64_t id) { return !b.b.leaves(id); }),
+                b.liq.end());
 }
 
 exchange::book* exchange::book_for(const std::string& symbol) {
@@ -148,6 +158,9 @@ fix::message exchange::report(const order& o, char exec_type, int64_t now,
 void exchange::publish(book& b, std::vector<venue::exec>& ex, int64_t now,
                        std::vector<outbound>& out, const std::string& req_clid,
                        const std::string& orig_clid) {
+  for (auto& e : ex)
+    if (e.kind == venue::exec_kind::fill && !e.maker)
+      b.trades.emplace_back(e.last_px, e.last_qty); // one per match: the taker's side
   for (auto& e : ex) {
     if (e.owner == liq_owner || e.owner == flow_owner)
       continue;
@@ -267,9 +280,221 @@ std::vector<outbound> exchange::on_message(const std::string& s, const fix::mess
       on_replace(s, m, now, out);
   } else if (m.msg_type == "H") {
     on_status(s, m, now, out);
+  } else if (m.msg_type == "V") {
+    on_market_data_request(s, m, out);
   } else {
     out.push_back({s, business_reject(m, 3, "unsupported message type " + m.msg_type)});
   }
+  flush_market_data(out);
+  return out;
+}
+
+// ------------------------------------------------------------ market data
+
+exchange::top_of_book exchange::top(const book& b) const {
+  top_of_book t;
+  auto bids = b.b.levels(side::buy, 1);
+  auto asks = b.b.levels(side::sell, 1);
+  if (!bids.empty()) {
+    t.bid_px = bids[0].px;
+    t.bid_qty = bids[0].qty;
+  }
+  if (!asks.empty()) {
+    t.ask_px = asks[0].px;
+    t.ask_qty = asks[0].qty;
+  }
+  return t;
+}
+
+namespace {
+
+fix::message md_reject(const std::string& req_id, int reason, const std::string& text) {
+  fix::message r;
+  r.msg_type = "Y";
+  r.add(262, req_id);
+  r.add(281, std::to_string(reason));
+  r.add(58, text);
+  return r;
+}
+
+} // namespace
+
+void exchange::on_market_data_request(const std::string& s, const fix::message& m,
+                                      std::vector<outbound>& out) {
+  ++stats_.md_requests;
+  auto req = m.find(262);
+  auto type = m.find(263);
+  if (!req || !type) {
+    out.push_back({s, business_reject(m, 5, "MarketDataRequest needs MDReqID (262) and "
+                                            "SubscriptionRequestType (263)")});
+    return;
+  }
+  std::vector<std::string> symbols;
+  for (auto& f : m.body)
+    if (f.tag == 55)
+      symbols.push_back(f.value);
+  if (symbols.empty()) {
+    out.push_back({s, md_reject(*req, 0, "no symbol in the request")});
+    return;
+  }
+  for (auto& sym : symbols) {
+    auto* b = book_for(sym);
+    if (!b) {
+      out.push_back({s, md_reject(*req, 0, "unknown symbol " + sym)});
+      continue;
+    }
+    // Others see what changed up to now; the newcomer starts from here.
+    flush_market_data(out);
+    auto& subs = b->subs;
+    subs.erase(std::remove_if(subs.begin(), subs.end(),
+                              [&](const subscription& x) {
+                                return x.session == s && x.req_id == *req;
+                              }),
+               subs.end());
+    if (*type == "2")
+      continue; // unsubscribed
+    if (*type == "1")
+      subs.push_back({s, *req, sym});
+    // The snapshot (W) answers both "1" and "0".
+    auto t = top(*b);
+    fix::message w;
+    w.msg_type = "W";
+    w.add(55, sym);
+    w.add(262, *req);
+    int n = (t.bid_qty.is_positive() ? 1 : 0) + (t.ask_qty.is_positive() ? 1 : 0);
+    w.add(268, std::to_string(n));
+    if (t.bid_qty.is_positive()) {
+      w.add(269, "0");
+      w.add(270, dec(t.bid_px.raw, price::decimals));
+      w.add(271, dec(t.bid_qty.raw, quantity::decimals));
+    }
+    if (t.ask_qty.is_positive()) {
+      w.add(269, "1");
+      w.add(270, dec(t.ask_px.raw, price::decimals));
+      w.add(271, dec(t.ask_qty.raw, quantity::decimals));
+    }
+    out.push_back({s, w});
+  }
+}
+
+void exchange::flush_market_data(std::vector<outbound>& out) {
+  for (auto& [_, b] : books_) {
+    if (b.subs.empty()) {
+      b.sent = top(b);
+      b.trades.clear();
+      continue;
+    }
+    auto t = top(b);
+    if (md_silent_ || (t == b.sent && b.trades.empty())) {
+      if (md_silent_)
+        b.trades.clear();
+      continue;
+    }
+    for (auto& sub : b.subs) {
+      fix::message x;
+      x.msg_type = "X";
+      x.add(262, sub.req_id);
+      std::vector<fix::field> entries;
+      auto side_entry = [&](char type, price px, quantity qty, price was) {
+        if (qty.is_positive()) {
+          entries.push_back({279, was.is_positive() ? "1" : "0"});
+          entries.push_back({269, std::string(1, type)});
+          entries.push_back({55, sub.symbol});
+          entries.push_back({270, dec(px.raw, price::decimals)});
+          entries.push_back({271, dec(qty.raw, quantity::decimals)});
+        } else if (was.is_positive()) {
+          entries.push_back({279, "2"});
+          entries.push_back({269, std::string(1, type)});
+          entries.push_back({55, sub.symbol});
+          entries.push_back({270, dec(was.raw, price::decimals)});
+        }
+      };
+      int n = 0;
+      auto count = [&](size_t before) { n += entries.size() > before ? 1 : 0; };
+      if (!(t.bid_px == b.sent.bid_px && t.bid_qty == b.sent.bid_qty)) {
+        auto k = entries.size();
+        side_entry('0', t.bid_px, t.bid_qty, b.sent.bid_qty.is_positive() ? b.sent.bid_px : price{});
+        count(k);
+      }
+      if (!(t.ask_px == b.sent.ask_px && t.ask_qty == b.sent.ask_qty)) {
+        auto k = entries.size();
+        side_entry('1', t.ask_px, t.ask_qty, b.sent.ask_qty.is_positive() ? b.sent.ask_px : price{});
+        count(k);
+      }
+      if (!b.trades.empty()) {
+        auto& [px, qty] = b.trades.back(); // top-of-book feed: the latest trade
+        entries.push_back({279, "0"});
+        entries.push_back({269, "2"});
+        entries.push_back({55, sub.symbol});
+        entries.push_back({270, dec(px.raw, price::decimals)});
+        entries.push_back({271, dec(qty.raw, quantity::decimals)});
+        ++n;
+      }
+      if (n == 0)
+        continue;
+      x.add(268, std::to_string(n));
+      for (auto& e : entries)
+        x.body.push_back(e);
+      out.push_back({sub.session, std::move(x)});
+      ++stats_.md_updates;
+    }
+    b.sent = t;
+    b.trades.clear();
+  }
+}
+
+void exchange::on_disconnect(const std::string& session) {
+  for (auto& [_, b] : books_)
+    b.subs.erase(std::remove_if(b.subs.begin(), b.subs.end(),
+                                [&](const subscription& x) { return x.session == session; }),
+                 b.subs.end());
+}
+
+std::vector<outbound> exchange::jump(int64_t bps, int64_t now) {
+  std::vector<outbound> out;
+  ++stats_.jumps;
+  for (auto& [_, b] : books_) {
+    auto tick = b.inst->tick_size;
+    int128 moved = static_cast<int128>(b.anchor.raw) * (10000 + bps) / 10000;
+    auto target = price::from_raw(static_cast<int64_t>(moved / tick.raw * tick.raw));
+    if (!target.is_positive() || target == b.anchor)
+      continue;
+    bool up = target > b.anchor;
+    // Liquidity providers pull their quotes, outside flow takes whatever
+    // rests between here and there, and quotes come back around the new level.
+    std::vector<venue::exec> pulled;
+    for (auto id : b.liq)
+      if (b.b.leaves(id))
+        b.b.cancel(id, pulled);
+    b.liq.clear();
+    auto s = up ? side::buy : side::sell;
+    auto avail = b.b.available_to(s, target);
+    if (avail.is_positive()) {
+      std::vector<venue::exec> ex;
+      b.b.submit({flow_owner, "", s, ord_type::limit, time_in_force::ioc, avail, target}, ex);
+      publish(b, ex, now, out);
+    }
+    b.anchor = target;
+    // Both sides rebuilt around the new level (the pulled quotes left the
+    // book to client orders only).
+    std::vector<venue::exec> sink;
+    auto bid = target - tick, ask = target + tick;
+    for (uint32_t n = 0; n < opts_.levels; ++n, bid = bid - tick, ask = ask + tick) {
+      auto best_ask = b.b.best_ask();
+      if (bid.is_positive() && (!best_ask || bid < *best_ask))
+        if (auto id = b.b.submit({liq_owner, "", side::buy, ord_type::limit, time_in_force::day,
+                                  level_size(*b.inst), bid},
+                                 sink))
+          b.liq.push_back(id);
+      auto best_bid = b.b.best_bid();
+      if (!best_bid || ask > *best_bid)
+        if (auto id = b.b.submit({liq_owner, "", side::sell, ord_type::limit, time_in_force::day,
+                                  level_size(*b.inst), ask},
+                                 sink))
+          b.liq.push_back(id);
+    }
+  }
+  flush_market_data(out);
   return out;
 }
 
@@ -474,6 +699,7 @@ std::vector<outbound> exchange::on_tick(int64_t now) {
     }
     replenish(b);
   }
+  flush_market_data(out);
   return out;
 }
 

@@ -69,7 +69,7 @@ struct side_effects {
 
 struct stats {
   uint64_t orders = 0, fills = 0, cancels = 0, replaces = 0, rejects = 0, status = 0,
-           trades_between_clients = 0;
+           trades_between_clients = 0, md_requests = 0, md_updates = 0, jumps = 0;
 };
 
 class exchange {
@@ -85,6 +85,19 @@ public:
 
   /// Outside flow: one aggressive order per book, then liquidity refills.
   std::vector<outbound> on_tick(int64_t now_ns);
+
+  /// A session ended: its market-data subscriptions end with it.
+  void on_disconnect(const std::string& session);
+
+  /// Fault: every book's price moves by `bps` (signed) at once: outside flow
+  /// sweeps the book up (or down) to the new level and liquidity rebuilds
+  /// around it. Subscribers see the move in their next update.
+  std::vector<outbound> jump(int64_t bps, int64_t now_ns);
+
+  /// Fault: stop (or resume) sending market-data updates; subscriptions
+  /// stay, so the feed goes silent as a stalled one does.
+  void set_market_data_silent(bool on) { md_silent_ = on; }
+  bool market_data_silent() const { return md_silent_; }
 
   const stats& counters() const { return stats_; }
 
@@ -104,10 +117,27 @@ private:
     std::string venue_order_id;
     bool acked = false;
   };
+  struct top_of_book {
+    price bid_px, ask_px;
+    quantity bid_qty, ask_qty;
+    bool operator==(const top_of_book& o) const {
+      return bid_px == o.bid_px && ask_px == o.ask_px && bid_qty == o.bid_qty
+             && ask_qty == o.ask_qty;
+    }
+  };
+  struct subscription {
+    std::string session;
+    std::string req_id;
+    std::string symbol; // as the session spelled it
+  };
   struct book {
     venue::order_book b;
     const instrument* inst = nullptr;
     price anchor;
+    std::vector<subscription> subs;
+    top_of_book sent; // what subscribers last saw
+    std::vector<std::pair<price, quantity>> trades; // since the last update
+    std::vector<uint64_t> liq; // synthetic liquidity orders (may have traded away)
   };
 
   book* book_for(const std::string& symbol);
@@ -127,6 +157,11 @@ private:
   void on_status(const std::string& s, const fix::message& m, int64_t now,
                  std::vector<outbound>& out);
   order* find(const std::string& session, const std::string& clid);
+  void on_market_data_request(const std::string& s, const fix::message& m,
+                              std::vector<outbound>& out);
+  top_of_book top(const book& b) const;
+  /// Incremental updates (X) for every book whose top changed or traded.
+  void flush_market_data(std::vector<outbound>& out);
 
   options opts_;
   std::mt19937_64 rng_;
@@ -140,6 +175,7 @@ private:
   uint64_t next_order_ = 1;
   bool dropped_ = false;
   bool skipped_ = false;
+  bool md_silent_ = false;
   stats stats_;
 };
 

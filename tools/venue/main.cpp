@@ -4,6 +4,10 @@
 //
 //   ordermesh-venue --port 9880 --session FIX.4.4:XFIX->DESK
 //                   --session FIX.4.2:XFIX->DESK2 --dictionary-dir config/fix
+//
+// Signals: SIGUSR1 moves every book by --jump-bps (a volatility spike);
+// SIGUSR2 stops market-data updates, and a second SIGUSR2 resumes them (a
+// stalled feed). SIGTERM prints the counters and exits.
 
 #include "runtime/fix/fix_engine.hpp"
 #include "runtime/refdata/refdata.hpp"
@@ -26,8 +30,12 @@
 namespace {
 
 std::atomic<int> stop_signal{0};
+std::atomic<int> jump_requests{0};
+std::atomic<int> silence_toggles{0};
 
 void on_signal(int sig) { stop_signal = sig; }
+void on_jump(int) { ++jump_requests; }
+void on_silence(int) { ++silence_toggles; }
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -39,6 +47,7 @@ struct inbound_item {
   std::string session;
   om::fix::message msg;
   int64_t at = 0;
+  bool disconnected = false; // the session ended (no message)
 };
 
 struct due_item {
@@ -122,6 +131,9 @@ int main(int argc, char** argv) {
   app.add_flag("--fault-refuse-logon", refuse_logon, "refuse every logon");
   app.add_option("--fault-clock-offset-ms", clock_offset_ms,
                  "shift SendingTime of every message sent (a venue with a wrong clock)");
+  int64_t jump_bps = 500;
+  app.add_option("--jump-bps", jump_bps,
+                 "how far SIGUSR1 moves every book, in bps (negative: down)");
   CLI11_PARSE(app, argc, argv);
 
   for (size_t i = 0; i < unsupported.size();) {
@@ -189,9 +201,17 @@ int main(int argc, char** argv) {
       case om::fix::event_kind::logged_on:
         log_line("event=logged_on session=" + e.session);
         break;
-      case om::fix::event_kind::disconnected:
+      case om::fix::event_kind::disconnected: {
         log_line("event=disconnected session=" + e.session);
+        std::lock_guard<std::mutex> g(mu);
+        inbound_item gone;
+        gone.session = e.session;
+        gone.at = now_ns();
+        gone.disconnected = true;
+        queue.push_back(std::move(gone));
+        cv.notify_one();
         break;
+      }
       case om::fix::event_kind::note:
         if (e.text.find("Resend") != std::string::npos || e.text.find("refused") != std::string::npos
             || e.text.find("reject") != std::string::npos)
@@ -209,6 +229,8 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
+  std::signal(SIGUSR1, on_jump);
+  std::signal(SIGUSR2, on_silence);
   log_line("event=listening port=" + std::to_string(port) + " sessions="
            + std::to_string(specs.size()));
 
@@ -231,7 +253,20 @@ int main(int argc, char** argv) {
                   [&] { return !queue.empty(); });
       batch.swap(queue);
     }
+    for (; jump_requests > 0; --jump_requests) {
+      log_line("event=fault_jump bps=" + std::to_string(jump_bps));
+      auto now = now_ns();
+      schedule(ex.jump(jump_bps, now), now);
+    }
+    for (; silence_toggles > 0; --silence_toggles) {
+      ex.set_market_data_silent(!ex.market_data_silent());
+      log_line(std::string("event=fault_market_data ") + (ex.market_data_silent() ? "silent" : "resumed"));
+    }
     for (auto& in : batch) {
+      if (in.disconnected) {
+        ex.on_disconnect(in.session);
+        continue;
+      }
       om::venue_sim::side_effects fx;
       auto out = ex.on_message(in.session, in.msg, in.at, fx);
       for (auto& s : fx.drop_sessions) {
@@ -260,10 +295,13 @@ int main(int argc, char** argv) {
   engine->stop();
   auto& c = ex.counters();
   std::printf("ordermesh-venue: orders=%llu fills=%llu cancels=%llu replaces=%llu rejects=%llu "
-              "status=%llu trades_between_clients=%llu\n",
+              "status=%llu trades_between_clients=%llu md_requests=%llu md_updates=%llu "
+              "jumps=%llu\n",
               (unsigned long long) c.orders, (unsigned long long) c.fills,
               (unsigned long long) c.cancels, (unsigned long long) c.replaces,
               (unsigned long long) c.rejects, (unsigned long long) c.status,
-              (unsigned long long) c.trades_between_clients);
+              (unsigned long long) c.trades_between_clients,
+              (unsigned long long) c.md_requests, (unsigned long long) c.md_updates,
+              (unsigned long long) c.jumps);
   return 0;
 }

@@ -100,10 +100,21 @@ CAF_TEST(bad input names file key and reason) {
                    "venue[0](A).extra_tags.5001: must be a non-empty string");
     expect_refused(m + "[[venue]]\nid = \"A\"\nsender_comp_id = \"DESK\"\n",
                    "venue[0](A).sender_comp_id: only a fix venue takes this key");
+    expect_refused(m + "[[venue]]\nid = \"A\"\nmarket_data = true\n",
+                   "venue[0](A).market_data: only a fix venue takes this key");
+    expect_refused(fix + "market_data = \"yes\"\n", "venue[0](A).market_data");
     expect_refused(m + "[[venue]]\nid = \"A\"\nkind = \"fix\"\nhost = \"h\"\nport = 9\n"
                      "sender_comp_id = \"DE SK\"\ntarget_comp_id = \"V\"\n",
                    "venue[0](A).sender_comp_id: must not contain spaces");
   }
+  expect_refused(m + "[market_data]\non_stale = \"ignore\"\n",
+                 "market_data.on_stale: 'ignore' is not one of: reject, prev_close");
+  expect_refused(m + "[market_data]\non_volatility = \"pause\"\n",
+                 "market_data.on_volatility: 'pause' is not one of: hold, reject");
+  expect_refused(m + "[market_data]\nvolatility_pause_bps = \"-5\"\n",
+                 "market_data.volatility_pause_bps: must not be negative");
+  expect_refused(m + "[market_data]\nstale_after_ms = 0\n", "market_data.stale_after_ms");
+  expect_refused(m + "[market_data]\nstale_ms = 10\n", "market_data.stale_ms: unknown key");
   expect_refused(m + "[[venue]]\nid = \"A\"\ntifs = [\"day\", \"gtd\"]\n",
                  "venue[0](A).tifs[1]: time in force: 'gtd'");
   expect_refused(m + "[[venue]]\nid = \"A\"\n[[routing.rule]]\nasset_class = \"equity\"\n"

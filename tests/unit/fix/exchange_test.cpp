@@ -572,4 +572,90 @@ CAF_TEST(sessions naming one instrument differently share its book) {
   CAF_CHECK_EQUAL(counters().trades_between_clients, 1u);
 }
 
+// ------------------------------------------------------------ market data
+
+namespace {
+
+fix::message md_request(const std::string& req, const char* type, const std::string& symbol) {
+  return fixmap::market_data_request(fixmap::venue_fields{}, req, symbol, std::string(type) == "1");
+}
+
+} // namespace
+
+CAF_TEST(a market data request is answered by a snapshot of the top of book) {
+  auto out = send(sa, md_request("r1", "1", "AAPL"));
+  CAF_REQUIRE_EQUAL(kinds(out), "W");
+  auto w = desk_reads<fixmap::market_data>("FIX.4.4", out[0].msg);
+  CAF_CHECK(w.snapshot);
+  CAF_CHECK_EQUAL(w.req_id, "r1");
+  CAF_REQUIRE_EQUAL(w.entries.size(), 2u);
+  CAF_CHECK_EQUAL(w.entries[0].type, '0');
+  CAF_CHECK_EQUAL(w.entries[0].px, p("228.51"));
+  CAF_CHECK_EQUAL(w.entries[1].type, '1');
+  CAF_CHECK_EQUAL(w.entries[1].px, p("228.53"));
+  CAF_CHECK_EQUAL(w.entries[1].symbol, "AAPL");
+}
+
+CAF_TEST(a new best bid and a trade reach subscribers as incremental updates) {
+  send(sa, md_request("r1", "1", "AAPL"));
+  // A new best bid at 228.52 (client b), then client b's buy takes the offer.
+  auto out = send(sb, new_order("b1", buy, 100, "228.52"));
+  CAF_REQUIRE_EQUAL(kinds(out), "8/0,X");
+  CAF_CHECK_EQUAL(out[1].session, sa);
+  auto x = desk_reads<fixmap::market_data>("FIX.4.4", out[1].msg);
+  CAF_CHECK(!x.snapshot);
+  CAF_REQUIRE_EQUAL(x.entries.size(), 1u);
+  CAF_CHECK_EQUAL(x.entries[0].action, '1');
+  CAF_CHECK_EQUAL(x.entries[0].type, '0');
+  CAF_CHECK_EQUAL(x.entries[0].px, p("228.52"));
+  CAF_CHECK_EQUAL(x.entries[0].qty, q("100"));
+  out = send(sb, new_order("b2", buy, 10, "228.53"));
+  auto last = desk_reads<fixmap::market_data>("FIX.4.4", out.back().msg);
+  bool traded = false;
+  for (auto& e : last.entries)
+    traded = traded || (e.type == '2' && e.px == p("228.53") && e.qty == q("10"));
+  CAF_CHECK(traded);
+  // Unchanged tops send nothing: an unsubscribed session gets no X.
+  send(sa, md_request("r1", "2", "AAPL"));
+  out = send(sb, new_order("b3", buy, 5, "228.00"));
+  CAF_CHECK_EQUAL(kinds(out), "8/0");
+}
+
+CAF_TEST(an unknown symbol is refused with a market data request reject) {
+  auto out = send(sa, md_request("r9", "1", "NOPE"));
+  CAF_REQUIRE_EQUAL(kinds(out), "Y");
+  auto y = desk_reads<fixmap::md_reject>("FIX.4.4", out[0].msg);
+  CAF_CHECK_EQUAL(y.req_id, "r9");
+  CAF_CHECK_EQUAL(y.reason, 0);
+}
+
+CAF_TEST(a jump moves the market and a silent feed sends nothing) {
+  send(sa, md_request("r1", "1", "AAPL"));
+  auto out = xch->jump(500, now);
+  // 228.52 + 5% = 239.94: the offers below it were taken, the book rebuilt there.
+  fixmap::market_data last;
+  for (auto& o : out)
+    if (o.msg.msg_type == "X")
+      last = desk_reads<fixmap::market_data>("FIX.4.4", o.msg);
+  price bid, ask;
+  for (auto& e : last.entries) {
+    if (e.type == '0' && e.action != '2')
+      bid = e.px;
+    if (e.type == '1' && e.action != '2')
+      ask = e.px;
+  }
+  CAF_CHECK_EQUAL(bid, p("239.93"));
+  CAF_CHECK_EQUAL(ask, p("239.95"));
+  xch->set_market_data_silent(true);
+  out = send(sb, new_order("b1", sell, 100, "239.94"));
+  CAF_CHECK_EQUAL(kinds(out), "8/0");
+  xch->set_market_data_silent(false);
+  out = send(sb, new_order("b2", sell, 100, "239.94"));
+  CAF_CHECK_EQUAL(kinds(out), "8/0,X");
+  // A session that went away has no subscription left.
+  xch->on_disconnect(sa);
+  out = send(sb, new_order("b3", sell, 100, "239.95"));
+  CAF_CHECK_EQUAL(kinds(out), "8/0");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -590,3 +590,76 @@ CAF_TEST(describe reject names the reason in words) {
   s.ref_tag = 0;
   CAF_CHECK_EQUAL(describe_reject(s), "session reject: reason 99 (other)");
 }
+
+// ------------------------------------------------------------ market data
+
+CAF_TEST(a market data request carries its groups after the other fields) {
+  auto m = market_data_request(venue_fields{}, "md-AAPL.XNAS", "AAPL", true);
+  CAF_CHECK_EQUAL(m.msg_type, "V");
+  std::string tags;
+  for (auto& f : m.body)
+    tags += std::to_string(f.tag) + "=" + f.value + " ";
+  CAF_CHECK_EQUAL(tags, "262=md-AAPL.XNAS 263=1 264=1 265=1 267=3 269=0 269=1 269=2 146=1 55=AAPL ");
+  auto off = market_data_request(venue_fields{}, "md-AAPL.XNAS", "AAPL", false);
+  CAF_CHECK_EQUAL(*off.find(263), "2");
+}
+
+namespace {
+
+fix::message md(const std::string& type, std::vector<std::pair<int, std::string>> fields) {
+  fix::message m;
+  m.msg_type = type;
+  for (auto& [t, v] : fields)
+    m.add(t, v);
+  return m;
+}
+
+} // namespace
+
+CAF_TEST(snapshots and incremental updates are read entry by entry) {
+  auto w = read_as<market_data>(version::fix44,
+                                md("W", {{55, "AAPL"}, {262, "r"}, {268, "2"}, {269, "0"},
+                                         {270, "228.51"}, {271, "300"}, {269, "1"},
+                                         {270, "228.53"}, {271, "200"}}));
+  CAF_CHECK(w.snapshot);
+  CAF_REQUIRE_EQUAL(w.entries.size(), 2u);
+  CAF_CHECK_EQUAL(w.entries[1].symbol, "AAPL");
+  const price offer = *price::parse("228.53");
+  CAF_CHECK_EQUAL(w.entries[1].px, offer);
+  CAF_CHECK_EQUAL(w.entries[0].qty, quantity::from_units(300));
+  // X as QuickFIX hands it over: each entry's delimiter first, the rest in
+  // tag order; a delete without a size; an entry type the desk ignores.
+  auto x = read_as<market_data>(version::fix42,
+                                md("X", {{262, "r"}, {268, "3"}, {279, "2"}, {55, "AAPL"},
+                                         {269, "0"}, {270, "228.51"}, {279, "0"}, {55, "AAPL"},
+                                         {269, "2"}, {270, "228.53"}, {271, "10"}, {279, "0"},
+                                         {55, "AAPL"}, {269, "4"}, {270, "228"}}));
+  CAF_REQUIRE_EQUAL(x.entries.size(), 3u);
+  CAF_CHECK_EQUAL(x.entries[0].action, '2');
+  CAF_CHECK_EQUAL(x.entries[1].type, '2');
+  CAF_CHECK_EQUAL(x.entries[1].qty, quantity::from_units(10));
+  CAF_CHECK_EQUAL(x.entries[2].type, '4');
+  auto y = read_as<md_reject>(version::fix44, md("Y", {{262, "r"}, {281, "0"}, {58, "unknown"}}));
+  CAF_CHECK_EQUAL(y.reason, 0);
+  CAF_CHECK_EQUAL(y.text, "unknown");
+}
+
+CAF_TEST(malformed market data is refused naming the tag) {
+  CAF_CHECK_EQUAL(refusal_of(version::fix44, md("W", {{55, "AAPL"}, {262, "r"}})),
+                  "missing_tag 268");
+  CAF_CHECK_EQUAL(refusal_of(version::fix44, md("W", {{55, "AAPL"}, {268, "2"}, {269, "0"},
+                                                      {270, "1"}, {271, "1"}})),
+                  "bad_value 268");
+  CAF_CHECK_EQUAL(refusal_of(version::fix44, md("X", {{268, "1"}, {279, "0"}, {55, "AAPL"},
+                                                      {269, "0"}, {271, "5"}})),
+                  "missing_tag 270");
+  CAF_CHECK_EQUAL(refusal_of(version::fix44, md("X", {{268, "1"}, {279, "7"}, {55, "AAPL"}})),
+                  "bad_value 279");
+  CAF_CHECK_EQUAL(refusal_of(version::fix44, md("X", {{268, "1"}, {279, "0"}, {269, "0"},
+                                                      {270, "1"}})),
+                  "missing_tag 55");
+  CAF_CHECK_EQUAL(refusal_of(version::fix44, md("W", {{55, "AAPL"}, {268, "1"}, {269, "0"},
+                                                      {270, "abc"}})),
+                  "bad_value 270");
+  CAF_CHECK_EQUAL(refusal_of(version::fix44, md("Y", {{281, "0"}})), "missing_tag 262");
+}

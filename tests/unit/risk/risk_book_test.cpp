@@ -140,3 +140,50 @@ CAF_TEST(snapshot restores positions and reservations) {
   CAF_CHECK_EQUAL(back.reserved_sell_qty, qty(50));
   CAF_CHECK_EQUAL(back.sell_value, money::from_units(3030));
 }
+
+// ------------------------------------------------------------ market data
+
+CAF_TEST(without market data the collar uses the previous close and says so) {
+  risk_book b{aapl(), limits()};
+  CAF_CHECK(b.check_and_reserve(s1, side::buy, ord_type::limit, qty(1), px("104"), 1).approved());
+  CAF_CHECK_EQUAL(b.used_reference(), px("100"));
+  CAF_CHECK(b.used_source() == price_source::prev_close);
+  b.on_fill(s1, side::buy, qty(1), px("101"));
+  CAF_CHECK(b.check_and_reserve(s1, side::buy, ord_type::limit, qty(1), px("101"), 2).approved());
+  CAF_CHECK(b.used_source() == price_source::last_trade);
+}
+
+CAF_TEST(a fresh live mid is the collar reference) {
+  risk_book b{aapl(), limits()};
+  b.use_market_data(stale_policy::reject);
+  constexpr int64_t now = 1'000'000'000'000;
+  b.set_market(px("110"), now + 1'000'000'000);
+  // 104 is within 5% of the previous close but not of the live mid.
+  auto v = b.check_and_reserve(s1, side::buy, ord_type::limit, qty(1), px("104"), 1, now);
+  CAF_CHECK(v.code == reject_code::price_collar);
+  CAF_CHECK(v.message.find("reference 110") != std::string::npos);
+  v = b.check_and_reserve(s1, side::buy, ord_type::limit, qty(1), px("111"), 2, now);
+  CAF_CHECK(v.approved());
+  CAF_CHECK_EQUAL(b.used_reference(), px("110"));
+  CAF_CHECK(b.used_source() == price_source::live_mid);
+}
+
+CAF_TEST(a stale feed fails closed or falls back to the previous close per policy) {
+  constexpr int64_t now = 1'000'000'000'000;
+  risk_book closed{aapl(), limits()};
+  closed.use_market_data(stale_policy::reject);
+  auto v = closed.check_and_reserve(s1, side::buy, ord_type::limit, qty(1), px("100"), 1, now);
+  CAF_CHECK(v.code == reject_code::market_data_stale);
+  CAF_CHECK(v.message.find("no market data received yet") != std::string::npos);
+  closed.set_market(px("110"), now - 5'000'000);
+  v = closed.check_and_reserve(s1, side::buy, ord_type::limit, qty(1), px("110"), 2, now);
+  CAF_CHECK(v.code == reject_code::market_data_stale);
+  CAF_CHECK(v.message.find("5 ms past") != std::string::npos);
+  CAF_CHECK_EQUAL(closed.snapshot(s1).reserved_buy_qty, quantity{});
+  risk_book open{aapl(), limits()};
+  open.use_market_data(stale_policy::prev_close);
+  open.set_market(px("110"), now - 5'000'000);
+  v = open.check_and_reserve(s1, side::buy, ord_type::limit, qty(1), px("100"), 3, now);
+  CAF_CHECK(v.approved());
+  CAF_CHECK(open.used_source() == price_source::prev_close);
+}

@@ -40,6 +40,7 @@ inline order_snapshot sample_order(uint64_t seq = 42) {
   x.review_reason = "risk_timeout";
   x.reject_reason = "n/a";
   x.arrival_px = price::from_raw(22850000000);
+  x.arrival_source = price_source::live_mid;
   return x;
 }
 
