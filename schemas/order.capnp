@@ -55,4 +55,6 @@ struct OrderSnapshot {
   # Where the arrival price came from (om::price_source): 0 unknown,
   # 1 previous close, 2 last trade, 3 live mid.
   arrivalSource @27 :UInt8;
+  # The venue the order was pinned to; empty: routed by the rules.
+  venuePin @28 :Text;
 }

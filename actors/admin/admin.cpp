@@ -601,9 +601,9 @@ caf::result<manual_result> manual_new(admin_ptr self, const manual_order& m) {
   base.clordid = "manual-" + std::to_string(wall_ns() / 1000) + "-"
                  + std::to_string(++st.manual_seq);
   st.log->info("clordid={} event=manual_order strategy={} symbol={} side={} qty={} type={} "
-               "requested_by={}",
+               "venue={} requested_by={}",
                base.clordid, m.strategy, m.symbol, to_string(m.side), to_string(m.qty),
-               to_string(m.type), m.requested_by);
+               to_string(m.type), m.venue.empty() ? "(rules)" : m.venue, m.requested_by);
   with_gateway(self, rp, [self, rp, m, base](gateway_actor gw) mutable {
     collect_first(self, rp, base,
                   {event_kind::accepted, event_kind::rejected, event_kind::duplicate},
@@ -617,6 +617,7 @@ caf::result<manual_result> manual_new(admin_ptr self, const manual_order& m) {
                     x.tif = m.tif;
                     x.qty = m.qty;
                     x.px = m.px;
+                    x.venue = venue_id{m.venue};
                     x.reply_to = reply_to;
                     caf::anon_send(gw, std::move(x));
                   });

@@ -231,9 +231,11 @@ struct manual_order {
   quantity qty;
   price px;
   std::string requested_by;
+  /// Empty: the routing rules choose; else this venue only.
+  std::string venue;
 
   OM_FIELDS("om.manual_order", manual_order, strategy, symbol, side, type, tif, qty, px,
-            requested_by)
+            requested_by, venue)
 };
 
 struct manual_cancel {

@@ -42,9 +42,12 @@ struct submit_order {
   quantity qty;
   price px; // limit orders only
   caf::actor reply_to;
+  /// Empty: the routing rules choose. Set: this venue only (it must take
+  /// the order: asset class, type, time in force, do-not-trade, up).
+  venue_id venue;
 
   OM_FIELDS("om.submit_order", submit_order, strategy, clordid, symbol, side, type, tif, qty,
-            px, reply_to)
+            px, reply_to, venue)
 };
 
 struct cancel_order {

@@ -142,6 +142,7 @@ order_snapshot new_snapshot(gw_ptr self, const submit_order& x, int64_t received
   s.state.order_qty = x.qty;
   s.state.limit_px = x.type == ord_type::limit ? x.px : price{};
   s.state.leaves_qty = x.qty;
+  s.venue_pin = x.venue;
   s.stages[stage::received] = received;
   return s;
 }
@@ -641,6 +642,9 @@ void run_stages(gw_ptr self, const submit_order& x, order_snapshot s) {
   if (!b.ok())
     return reject(self, s, x.reply_to, b.code, b.message);
   s.instrument = b.inst->id;
+  if (!x.venue.value.empty() && !st.opts.cfg.find_venue(x.venue))
+    return reject(self, s, x.reply_to, reject_code::no_route,
+                  "venue: '" + x.venue.value + "' is not a configured venue");
   s.stages[stage::business_checked] = wall_ns();
   // Held while its instrument's (or the store's) breaker is open; released
   // in order, through these stages again, when it closes.

@@ -98,6 +98,8 @@ uint64_t terms_digest(const submit_order& x) {
   mix(&tf, 1);
   mix(&x.qty.raw, sizeof x.qty.raw);
   mix(&x.px.raw, sizeof x.px.raw);
+  if (!x.venue.value.empty()) // unpinned orders keep the digests stored before pins existed
+    mix(x.venue.value.data(), x.venue.value.size());
   return h;
 }
 

@@ -374,7 +374,7 @@ void route(order_ptr self) {
   auto& st = self->state;
   auto& s = st.snap;
   route_request req{s.id, s.strategy, st.args.inst, s.state.type, s.state.tif,
-                    s.state.order_qty};
+                    s.state.order_qty, s.venue_pin};
   timed_request<route_reply>(
     self, st.deadlines, st.deadline_armed, st.args.router,
     peer_timeout,

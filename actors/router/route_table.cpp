@@ -19,11 +19,19 @@ const venue_section* route_table::venue(const venue_id& id) const {
 route_result route_table::route(const instrument& inst, const strategy_id& strategy,
                                 ord_type type, time_in_force tif, quantity qty,
                                 std::mt19937_64& rng,
-                                const std::unordered_set<std::string>* unavailable) const {
-  const routing_rule* rule = nullptr;
-  for (auto& r : rules_)
-    if (r.instrument && *r.instrument == inst.id)
-      rule = &r;
+                                const std::unordered_set<std::string>* unavailable,
+                                const venue_id* pin) const {
+  // A pinned order has one candidate, checked like any other.
+  routing_rule pinned;
+  if (pin && !pin->value.empty()) {
+    pinned.venues.push_back(route_target{*pin, 1});
+    pinned.instrument = inst.id;
+  }
+  const routing_rule* rule = pinned.venues.empty() ? nullptr : &pinned;
+  if (!rule)
+    for (auto& r : rules_)
+      if (r.instrument && *r.instrument == inst.id)
+        rule = &r;
   if (!rule)
     for (auto& r : rules_)
       if (r.cls && *r.cls == inst.cls) {

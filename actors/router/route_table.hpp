@@ -36,7 +36,8 @@ public:
   /// they are skipped like a venue that cannot take the order.
   route_result route(const instrument& inst, const strategy_id& strategy, ord_type type,
                      time_in_force tif, quantity qty, std::mt19937_64& rng,
-                     const std::unordered_set<std::string>* unavailable = nullptr) const;
+                     const std::unordered_set<std::string>* unavailable = nullptr,
+                     const venue_id* pin = nullptr) const;
 
   const std::vector<venue_section>& venues() const { return venues_; }
 

@@ -59,7 +59,7 @@ caf::result<route_reply> route(router_ptr self, const route_request& req) {
   for (auto& [v, _] : st.disconnected)
     unavailable.insert(v);
   auto r = st.table->route(req.inst, req.strategy, req.type, req.tif, req.qty, st.rng,
-                           &unavailable);
+                           &unavailable, &req.pin);
   route_reply out;
   if (r.legs.empty()) {
     out.why = std::move(r.why);

@@ -20,8 +20,10 @@ struct route_request {
   ord_type type = ord_type::limit;
   time_in_force tif = time_in_force::day;
   quantity qty;
+  /// Set: route to this venue only, or not at all.
+  venue_id pin;
 
-  OM_FIELDS("om.route_request", route_request, id, strategy, inst, type, tif, qty)
+  OM_FIELDS("om.route_request", route_request, id, strategy, inst, type, tif, qty, pin)
 };
 
 struct routed_leg {

@@ -71,10 +71,12 @@ struct order_snapshot {
   /// live_mid when market data was fresh at arrival; prev_close or
   /// last_trade flag an order collared without a live market.
   price_source arrival_source = price_source::unknown;
+  /// The venue the order was pinned to (empty: routed by the rules).
+  venue_id venue_pin;
 
   OM_FIELDS("order_snapshot", order_snapshot, id, clordid, strategy, instrument,
             symbol_as_sent, refdata_version, state, children, stages, flagged_for_review,
-            review_reason, reject_reason, arrival_px, arrival_source)
+            review_reason, reject_reason, arrival_px, arrival_source, venue_pin)
 };
 
 struct position_snapshot {

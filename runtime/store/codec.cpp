@@ -149,6 +149,7 @@ void write(s::OrderSnapshot::Builder b, const order_snapshot& x) {
   b.setRejectReason(x.reject_reason);
   b.setArrivalPrice(x.arrival_px.raw);
   b.setArrivalSource(static_cast<uint8_t>(x.arrival_source));
+  b.setVenuePin(x.venue_pin.value);
 }
 
 void read(s::OrderSnapshot::Reader r, order_snapshot& x) {
@@ -196,6 +197,7 @@ void read(s::OrderSnapshot::Reader r, order_snapshot& x) {
   x.arrival_px = price::from_raw(r.getArrivalPrice());
   x.arrival_source = r.getArrivalSource() <= 3 ? static_cast<price_source>(r.getArrivalSource())
                                                : price_source::unknown;
+  x.venue_pin = venue_id{str(r.getVenuePin())};
 }
 
 void write(s::PositionSnapshot::Builder b, const position_snapshot& x) {

@@ -258,9 +258,32 @@ set -e
 $O order new AAPL buy 100 --px 100.00 > "$WORK/m6.json" || fail "collar order"
 [ "$(json "$WORK/m6.json" "j['event']")" = rejected ] && grep -q "bps from reference" "$WORK/m6.json" \
   || fail "a price outside the collar was not rejected by risk: $(cat "$WORK/m6.json")"
+# Pinned to a venue: each goes where it was sent, whatever the weights say.
+for V in FIXB FIXA FIXB; do
+  $O order new AAPL buy 10 --px 220.00 --venue $V > "$WORK/m7.json" || fail "pinned order"
+  [ "$(json "$WORK/m7.json" "j['event']")" = accepted ] || fail "pinned order: $(cat "$WORK/m7.json")"
+  PID7=$(json "$WORK/m7.json" "j['order_id']")
+  for _ in $(seq 1 50); do
+    $O order "$PID7" > "$WORK/m7d.json" && [ "$(json "$WORK/m7d.json" "j['status']")" = new ] && break
+    sleep 0.1
+  done
+  [ "$(json "$WORK/m7d.json" "j['legs'][0]['venue']")" = $V ] || fail "pinned to $V, sent to $(json "$WORK/m7d.json" "j['legs'][0]['venue']")"
+  $O order cancel "$PID7" > /dev/null || fail "cancel pinned order"
+done
+# A venue that cannot take it: accepted by the gateway, then refused by the router.
+$O order new AAPL buy 10 --px 220.00 --venue LITX > "$WORK/m8.json" || fail "pinned order"
+PID8=$(json "$WORK/m8.json" "j['order_id']")
+for _ in $(seq 1 50); do
+  $O order "$PID8" > "$WORK/m8d.json" && [ "$(json "$WORK/m8d.json" "j['status']")" = rejected ] && break
+  sleep 0.1
+done
+[ "$(json "$WORK/m8d.json" "j['status']")" = rejected ] && grep -q "LITX: does not trade equity" "$WORK/m8d.json" \
+  || fail "a venue that cannot take the order was not refused: $(cat "$WORK/m8d.json")"
+$O order new AAPL buy 10 --px 220.00 --venue NOPE > "$WORK/m9.json" || fail "pinned order"
+grep -q "venue: 'NOPE' is not a configured venue" "$WORK/m9.json" || fail "unknown venue: $(cat "$WORK/m9.json")"
 kill "$PM"; wait "$PM" 2>/dev/null || true
 stop_venue vm; stop_venue vn
-echo "ok: manual orders over FIX (new, amend, cancel, market fill, refusals)"
+echo "ok: manual orders over FIX (new, amend, cancel, market fill, pinned venues, refusals)"
 passed=$((passed + 1))
 fi
 

@@ -134,6 +134,7 @@ int main(int argc, char** argv) {
   onew->add_option("--type", type_text, "limit or market");
   onew->add_option("--tif", tif_text, "day, gtc, ioc or fok");
   onew->add_option("--strategy", mo.strategy, "strategy to trade as (one of risk.strategies)");
+  onew->add_option("--venue", mo.venue, "trade at this venue only (default: the routing rules)");
   auto ocancel = order->add_subcommand("cancel", "cancel an order by hand");
   ocancel->add_option("id", order_id_text, "order id")->required();
   auto oamend = order->add_subcommand("amend", "change an order's quantity and price");

@@ -41,6 +41,8 @@ json order_json(const order_snapshot& s, bool full) {
   j["late_fills"] = o.late_fill_count;
   j["arrival_px"] = to_string(s.arrival_px);
   j["arrival_source"] = to_string(s.arrival_source);
+  if (!s.venue_pin.value.empty())
+    j["venue_pin"] = s.venue_pin.value;
   j["flagged_for_review"] = s.flagged_for_review;
   if (!s.review_reason.empty())
     j["review_reason"] = s.review_reason;
@@ -485,7 +487,7 @@ void print_table(const std::string& cmd, const json& j) {
     std::cout << "order " << str(j, "order_id") << " on node " << str(j, "node") << ": "
               << str(j, "status") << "\n";
     for (auto k : {"clordid", "strategy", "instrument", "symbol_as_sent", "side", "type", "tif",
-                   "qty", "limit_px", "cum_qty", "leaves_qty", "avg_px", "arrival_px", "arrival_source", "fills",
+                   "qty", "limit_px", "cum_qty", "leaves_qty", "avg_px", "arrival_px", "arrival_source", "venue_pin", "fills",
                    "late_fills", "refdata_version", "reject_reason", "review_reason"})
       if (j.contains(k))
         std::cout << "  " << std::left << std::setw(16) << k << str(j, k) << "\n";

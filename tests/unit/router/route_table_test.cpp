@@ -122,3 +122,37 @@ CAF_TEST(split rules divide by weight in lots) {
   CAF_CHECK_EQUAL(r.legs[0].qty, quantity::from_units(700));
   CAF_CHECK_EQUAL(r.legs[1].qty, quantity::from_units(300));
 }
+
+CAF_TEST(a pinned order goes to its venue or nowhere) {
+  route_table t{cfg()};
+  std::mt19937_64 rng{1};
+  auto qty = quantity::from_units(100);
+  const venue_id dark{"DARK"}, fx{"FX"}, b{"B"};
+  // Every pinned order goes to B, which the weights would pick 30% of the time.
+  for (int i = 0; i < 50; ++i) {
+    auto r = t.route(eq("X"), strategy_id{"s"}, ord_type::limit, time_in_force::day, qty, rng,
+                     nullptr, &b);
+    CAF_REQUIRE_EQUAL(r.legs.size(), 1u);
+    CAF_CHECK_EQUAL(r.legs[0].venue, b);
+  }
+  // A split rule is not applied to a pinned order.
+  auto s = t.route(eq("SPLIT.X"), strategy_id{"s"}, ord_type::limit, time_in_force::day, qty,
+                   rng, nullptr, &b);
+  CAF_CHECK_EQUAL(s.legs.size(), 1u);
+  // The pin is checked like any candidate, and never falls back to the rules.
+  auto why = [&](const venue_id& v, const char* strat, ord_type ty,
+                 const std::unordered_set<std::string>* down = nullptr) {
+    auto r = t.route(eq("X"), strategy_id{strat}, ty, time_in_force::day, qty, rng, down, &v);
+    CAF_CHECK(r.legs.empty());
+    return r.why;
+  };
+  CAF_CHECK_EQUAL(why(fx, "s", ord_type::limit), "no venue can take the order: FX: does not trade equity");
+  CAF_CHECK_EQUAL(why(dark, "s", ord_type::market), "no venue can take the order: DARK: no market orders");
+  CAF_CHECK_EQUAL(why(dark, "nodark", ord_type::limit),
+                  "no venue can take the order: DARK: on the do-not-trade list of nodark");
+  std::unordered_set<std::string> down{"B"};
+  CAF_CHECK_EQUAL(why(b, "s", ord_type::limit, &down),
+                  "no venue can take the order: B: unavailable (down or its node is unreachable)");
+  const venue_id none{"NOPE"};
+  CAF_CHECK_EQUAL(why(none, "s", ord_type::limit), "no venue can take the order: NOPE: not configured");
+}

@@ -41,6 +41,7 @@ inline order_snapshot sample_order(uint64_t seq = 42) {
   x.reject_reason = "n/a";
   x.arrival_px = price::from_raw(22850000000);
   x.arrival_source = price_source::live_mid;
+  x.venue_pin = venue_id{"FIXA"};
   return x;
 }
 

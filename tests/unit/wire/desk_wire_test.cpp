@@ -191,7 +191,7 @@ CAF_TEST(populated admin answers round trip) {
   CAF_CHECK(check(venue_availability_changed{venue_id{"XFIX"}, false, "logon refused"},
                   "venue_availability_changed"));
   CAF_CHECK(check(manual_order{"manual", "AAPL", side::sell, ord_type::limit, time_in_force::ioc,
-                               quantity::from_units(5), price::from_units(10), "alice"},
+                               quantity::from_units(5), price::from_units(10), "alice", "FIXA"},
                   "manual_order"));
   CAF_CHECK(check(manual_amend{order_id::make(1, 9), quantity::from_units(3),
                                price::from_units(11), "bob"},
