@@ -97,11 +97,14 @@ risk_verdict_msg not_ready(risk_ptr self) {
                           0, price{}, price_source::unknown};
 }
 
+/// The wall clock, read only where a market view's freshness needs it.
+int64_t market_clock(const risk_state& st) { return st.book->market_data() ? wall_ns() : 0; }
+
 risk_verdict_msg check(risk_ptr self, const risk_check_request& req) {
   auto t0 = mono_ns();
   auto& st = self->state;
   auto v = st.book->check_and_reserve(req.strategy, req.side, req.type, req.qty, req.px, t0,
-                                      wall_ns());
+                                      market_clock(st));
   if (v.approved())
     st.reservations[req.id.value] = reservation{req.strategy, req.side, req.qty, {}, {}};
   else
@@ -120,7 +123,7 @@ risk_verdict_msg amend(risk_ptr self, const risk_amend_request& req) {
   risk_verdict v;
   if (req.new_leaves > current) {
     v = st.book->check_amend(req.strategy, req.side, req.type, req.new_leaves - current,
-                             req.new_leaves, req.px, t0, wall_ns());
+                             req.new_leaves, req.px, t0, market_clock(st));
   } else {
     st.book->release(req.strategy, req.side, current - req.new_leaves);
   }

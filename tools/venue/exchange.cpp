@@ -158,6 +158,7 @@ fix::message exchange::report(const order& o, char exec_type, int64_t now,
 void exchange::publish(book& b, std::vector<venue::exec>& ex, int64_t now,
                        std::vector<outbound>& out, const std::string& req_clid,
                        const std::string& orig_clid) {
+  b.dirty = true;
   for (auto& e : ex)
     if (e.kind == venue::exec_kind::fill && !e.maker)
       b.trades.emplace_back(e.last_px, e.last_qty); // one per match: the taker's side
@@ -379,17 +380,21 @@ void exchange::on_market_data_request(const std::string& s, const fix::message& 
 
 void exchange::flush_market_data(std::vector<outbound>& out) {
   for (auto& [_, b] : books_) {
+    if (!b.dirty)
+      continue; // only books something touched since the last flush
+    if (md_silent_) { // stays dirty: what changed goes out once the feed resumes
+      b.trades.clear();
+      continue;
+    }
+    b.dirty = false;
     if (b.subs.empty()) {
       b.sent = top(b);
       b.trades.clear();
       continue;
     }
     auto t = top(b);
-    if (md_silent_ || (t == b.sent && b.trades.empty())) {
-      if (md_silent_)
-        b.trades.clear();
+    if (t == b.sent && b.trades.empty())
       continue;
-    }
     for (auto& sub : b.subs) {
       fix::message x;
       x.msg_type = "X";
@@ -475,6 +480,7 @@ std::vector<outbound> exchange::jump(int64_t bps, int64_t now) {
       publish(b, ex, now, out);
     }
     b.anchor = target;
+    b.dirty = true;
     // Both sides rebuilt around the new level (the pulled quotes left the
     // book to client orders only).
     std::vector<venue::exec> sink;
@@ -698,6 +704,7 @@ std::vector<outbound> exchange::on_tick(int64_t now) {
       }
     }
     replenish(b);
+    b.dirty = true;
   }
   flush_market_data(out);
   return out;

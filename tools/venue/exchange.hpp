@@ -138,6 +138,7 @@ private:
     top_of_book sent; // what subscribers last saw
     std::vector<std::pair<price, quantity>> trades; // since the last update
     std::vector<uint64_t> liq; // synthetic liquidity orders (may have traded away)
+    bool dirty = true;         // changed since the last market-data flush
   };
 
   book* book_for(const std::string& symbol);
