@@ -11,6 +11,8 @@ using Risk = import "risk.capnp";
 using Idem = import "idempotency.capnp";
 using Audit = import "audit.capnp";
 using Journal = import "journal.capnp";
+using VenueStats = import "venue_stats.capnp";
+using Incident = import "incident.capnp";
 
 struct Envelope {
   incarnation @0 :UInt64;
@@ -22,5 +24,7 @@ struct Envelope {
     idempotency @5 :Idem.IdempotencyRecord;
     audit @6 :Audit.AuditRecord;
     fill @7 :Journal.FillRecord;
+    venueStats @8 :VenueStats.VenueStatsBucket;
+    incident @9 :Incident.Incident;
   }
 }

@@ -62,8 +62,14 @@ print(*[s.getsockname()[1] for s in ss])')
   done
   echo "ordermesh demo: FIX venues FIXA (FIX.4.4, port $PA) and FIXB (FIX.4.2, port $PB)"
 fi
+# The dashboard and /metrics: OM_DEMO_METRICS_PORT, or a free port.
+MPORT=${OM_DEMO_METRICS_PORT:-$(python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+echo "ordermesh demo: dashboard http://127.0.0.1:$MPORT/  (Prometheus: http://127.0.0.1:$MPORT/metrics)"
+echo "ordermesh demo: pass --hold to keep the desk and its dashboard up after the summary (Ctrl-C stops it)"
 set +e
-"$BUILD_DIR/ordermesh-node" --config "$CONFIG" --data-dir "$DATA_DIR/n1" --fresh "$@" 2> "$LOG"
+"$BUILD_DIR/ordermesh-node" --config "$CONFIG" --data-dir "$DATA_DIR/n1" --fresh \
+  --metrics-port "$MPORT" "$@" 2> "$LOG"
 rc=$?
 set -e
 if [ $FIX = 1 ]; then

@@ -7,7 +7,8 @@ OM_PACKAGES=(
   cmake g++ make pkg-config ccache
   libcaf-dev capnproto libcapnp-dev librocksdb-dev
   libspdlog-dev libfmt-dev libquickfix-dev libcli11-dev libtoml11-dev
-  nlohmann-json3-dev prometheus-cpp-dev libjemalloc-dev
+  nlohmann-json3-dev prometheus-cpp-dev libjemalloc-dev libcivetweb-dev
+  prometheus prometheus-alertmanager chromium python3 curl
 )
 
 missing=()

@@ -142,6 +142,12 @@ void walk(admin_ptr self, caf::actor h, size_t index, std::shared_ptr<tree_walk>
                 auto& s = w->out.supervisors[index];
                 auto status = to_string(snap.state.status);
                 ++s.by_state[status];
+                auto sent = snap.stages[stage::sent_to_venue];
+                if (sent > 0 && snap.stages[stage::venue_acked] == 0
+                    && snap.state.status == ord_status::pending_new) {
+                  ++s.unacked;
+                  s.oldest_unacked_ns = std::max(s.oldest_unacked_ns, wall_ns() - sent);
+                }
                 if (w->list_orders) {
                   v.order_id = to_string(snap.id);
                   v.order_state = status;
@@ -175,7 +181,17 @@ caf::result<node_topology> local_topology(admin_ptr self, bool list_orders) {
       w->out.supervisors.emplace_back();
       walk(self, self->state.opts.root, 0, w);
     },
-    [rp](caf::error& e) mutable { rp.deliver(e); });
+    [self, w](caf::error&) {
+      // An unpublished node has no membership: it describes itself.
+      auto& cfg = self->state.opts.cfg;
+      auto& m = w->out.member;
+      m.id = cfg.node.id;
+      m.state = "up";
+      m.self = true;
+      m.host = cfg.network.host;
+      w->out.supervisors.emplace_back();
+      walk(self, self->state.opts.root, 0, w);
+    });
   return rp;
 }
 

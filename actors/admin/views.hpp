@@ -83,12 +83,17 @@ struct supervisor_view {
   uint64_t ended = 0;
   uint64_t live = 0;
   std::map<std::string, uint64_t> by_state;
+  /// Orders sent to a venue and not acknowledged yet, and how long the
+  /// oldest of them has waited (wall clock, ns).
+  uint64_t unacked = 0;
+  int64_t oldest_unacked_ns = 0;
   std::vector<actor_view> children; // supervisors and workers, in start order
   std::vector<actor_view> orders;   // a pool's order actors, when asked for
   std::string error;                // set when it did not answer
 
   OM_FIELDS("om.supervisor_view", supervisor_view, name, strategy, actor_id, restarts, mailbox,
-            pool, started, ended, live, by_state, children, orders, error)
+            pool, started, ended, live, by_state, unacked, oldest_unacked_ns, children, orders,
+            error)
 };
 
 struct node_topology {

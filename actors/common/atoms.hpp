@@ -39,11 +39,17 @@ using load_fills_atom = caf::atom_constant<caf::atom("om_ldfills")>;
 using load_idem_atom = caf::atom_constant<caf::atom("om_ldidem")>;
 using key_filter_atom = caf::atom_constant<caf::atom("om_keyflt")>;
 using admin_atom = caf::atom_constant<caf::atom("om_admin")>;
+using load_incidents_atom = caf::atom_constant<caf::atom("om_ldinc")>;
+using load_vstats_atom = caf::atom_constant<caf::atom("om_ldvst")>;
 using load_controls_atom = caf::atom_constant<caf::atom("om_ldctl")>;
 using controls_atom = caf::atom_constant<caf::atom("om_ctls")>;
 using reconcile_atom = caf::atom_constant<caf::atom("om_recon")>;
 using pause_tick_atom = caf::atom_constant<caf::atom("om_pausetk")>;
 using market_atom = caf::atom_constant<caf::atom("om_market")>;
+// Observability: a node's metrics, every node's, an actor's mailbox depth.
+using metrics_atom = caf::atom_constant<caf::atom("om_metrics")>;
+using cluster_metrics_atom = caf::atom_constant<caf::atom("om_cmetric")>;
+using mailbox_atom = caf::atom_constant<caf::atom("om_mbox")>;
 
 /// Name under which a node's directory is in CAF's local registry.
 constexpr caf::atom_value directory_name = caf::atom("om_dir");

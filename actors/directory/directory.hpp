@@ -36,6 +36,7 @@ constexpr const char* orders = "orders"; // the order supervisor
 constexpr const char* membership = "membership";
 constexpr const char* admin = "admin";
 constexpr const char* market_data = "market_data"; // one per quoted instrument
+constexpr const char* metrics = "metrics";         // the node's metrics collector
 /// True for kinds with one instance per node (keyed "" locally, by node id
 /// when imported from another node).
 bool per_node(const std::string& kind);

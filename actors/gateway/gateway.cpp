@@ -18,6 +18,7 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <map>
 #include <type_traits>
@@ -42,6 +43,8 @@ struct gateway_state {
   std::unordered_map<std::string, caf::actor> handles; // "kind/key" -> actor
   gateway_stats stats;
   std::map<std::pair<reject_stage, reject_code>, uint64_t> rejects;
+  // Orders ended, by final status (indexed by ord_status; named in stats()).
+  std::array<uint64_t, static_cast<size_t>(ord_status::expired) + 1> finished{};
   latency_histogram risk_rtt, risk_check; // fixed memory, ns
   deadline_set deadlines;
   std::optional<caf::actor_clock::time_point> deadline_armed;
@@ -930,10 +933,16 @@ gateway_stats stats(gw_ptr self) {
   s.live = st.intake.live().size();
   for (auto& [k, n] : st.rejects)
     s.rejects.push_back(reject_count{k.first, k.second, n});
+  for (size_t i = 0; i < st.finished.size(); ++i)
+    if (st.finished[i] > 0)
+      s.finished[to_string(static_cast<ord_status>(i))] = st.finished[i];
   s.risk_rtt_p50_us = st.risk_rtt.quantile_us(0.5);
   s.risk_rtt_p99_us = st.risk_rtt.quantile_us(0.99);
   s.risk_check_p50_us = st.risk_check.quantile_us(0.5);
   s.risk_check_p99_us = st.risk_check.quantile_us(0.99);
+  s.risk_rtt = st.risk_rtt.view(latency_bounds_ns());
+  s.risk_check = st.risk_check.view(latency_bounds_ns());
+  s.mailbox = self->mailbox().size();
   s.breaker_open = st.breakers && st.breakers->any_open();
   s.breaker_trips = st.breakers ? st.breakers->trips() : 0;
   s.queued = 0;
@@ -1089,7 +1098,16 @@ bool on_inject_crash(gw_ptr self, const inject_crash& c) {
 }
 
 void on_order_ended(gw_ptr self, const order_ended& g) {
-  self->state.intake.end(idempotency_key(g.strategy, g.clordid));
+  auto& st = self->state;
+  st.intake.end(idempotency_key(g.strategy, g.clordid));
+  if (static_cast<size_t>(g.status) < st.finished.size())
+    ++st.finished[static_cast<size_t>(g.status)];
+  // Rejected after it was started (routing, venue, system): counted with
+  // the gateway's own, by stage and code.
+  if (g.status == ord_status::rejected && g.code != reject_code::none) {
+    ++st.stats.rejected;
+    ++st.rejects[{stage_of(g.code), g.code}];
+  }
   record_outcome(self, g.code, g.instrument);
 }
 

@@ -38,10 +38,12 @@
 #include "actors/market_data/market_data.hpp"
 #include "actors/order/order_actor.hpp"
 #include "runtime/config/config.hpp"
+#include "runtime/model/latency_histogram.hpp"
 #include "runtime/supervision/supervisor.hpp"
 
 #include <caf/typed_actor.hpp>
 
+#include <map>
 #include <memory>
 
 namespace om {
@@ -83,11 +85,19 @@ struct gateway_stats {
   uint64_t volatility_held = 0;
   uint64_t volatility_released = 0;
   uint64_t volatility_rejected = 0;
+  /// Orders that ended after it started them, by final status name.
+  std::map<std::string, uint64_t> finished;
+  /// The two risk latencies as histograms (ns), for metrics.
+  histogram_view risk_rtt;
+  histogram_view risk_check;
+  /// Messages waiting in its mailbox when it answered.
+  uint64_t mailbox = 0;
 
   OM_FIELDS("om.gateway_stats", gateway_stats, received, started, rejected, duplicates, live,
             risk_timeouts, flagged_for_review, rejects, risk_rtt_p50_us, risk_rtt_p99_us,
             risk_check_p50_us, risk_check_p99_us, breaker_open, breaker_trips, queued, breakers,
-            paused, volatility_held, volatility_released, volatility_rejected)
+            paused, volatility_held, volatility_released, volatility_rejected, finished, risk_rtt,
+            risk_check, mailbox)
 };
 
 /// The trading controls in force at a gateway: kill-switch halts (audit

@@ -1,6 +1,7 @@
 #include "actors/node/lifecycle.hpp"
 
 #include "actors/admin/admin.hpp"
+#include "actors/admin/metrics.hpp"
 #include "actors/cluster/membership.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/risk/risk_actor.hpp"
@@ -124,12 +125,15 @@ size_t node_runtime::local_risk_shards() const {
 caf::error node_runtime::start() {
   root_ = spawn_desk(sys_, opts_);
   auto& cfg = opts_.cfg;
+  // The admin and the metrics collector run on every node, published or
+  // embedded: the metrics endpoint and dashboard read them.
+  admin_ = spawn_admin(sys_, admin_options{cfg, root_, opts_.refdata});
+  metrics_ = spawn_metrics(sys_, metrics_options{cfg, admin_});
   if (!node_publishes(cfg))
     return caf::none;
   auto* me = cfg.cluster.enabled ? cfg.cluster.find(cfg.node.id) : nullptr;
   std::string host = me ? me->host : cfg.network.host;
   uint16_t port = me ? me->port : cfg.network.cluster_port;
-  admin_ = spawn_admin(sys_, admin_options{cfg, root_, opts_.refdata});
   agent_ = spawn_membership(sys_, membership_options{cfg, opts_.node_incarnation, admin_});
   auto got = sys_.middleman().publish(agent_, port, host.c_str(), true);
   if (!got)
@@ -224,6 +228,10 @@ void node_runtime::stop() {
       sys_.middleman().unpublish(agent_, listen_port_);
     self->send_exit(agent_, caf::exit_reason::user_shutdown);
     agent_ = nullptr;
+  }
+  if (metrics_) {
+    self->send_exit(metrics_, caf::exit_reason::user_shutdown);
+    metrics_ = nullptr;
   }
   if (admin_) {
     self->send_exit(admin_, caf::exit_reason::user_shutdown);

@@ -18,6 +18,7 @@
 // from an actor.
 
 #include "actors/admin/admin.hpp"
+#include "actors/admin/metrics.hpp"
 #include "actors/cluster/membership.hpp"
 #include "actors/node/desk.hpp"
 #include "runtime/config/config.hpp"
@@ -97,6 +98,8 @@ public:
   const caf::actor& root() const { return root_; }
   /// The membership actor (published on the cluster port), if any.
   const membership_actor& agent() const { return agent_; }
+  /// The node's metrics collector (what /metrics and the dashboard ask).
+  const metrics_actor& metrics() const { return metrics_; }
   /// Forgets the agent (it died on its own: nothing to unpublish or stop).
   void agent_lost() { agent_ = nullptr; }
   /// Risk shards this node hosts (what ready waits for).
@@ -109,6 +112,7 @@ private:
   caf::actor root_;
   membership_actor agent_;
   admin_actor admin_;
+  metrics_actor metrics_;
   uint16_t listen_port_ = 0;
 };
 

@@ -377,6 +377,7 @@ risk_actor::behavior_type behavior(risk_ptr self, Fs... phase_handlers) {
     [self](const market_view& v) { self->state.book->set_market(v.mid, v.fresh_until_ns); },
     [self](reconcile_atom) { reconcile(self); },
     [self](flush_atom) { flush_positions(self); },
+    [self](mailbox_atom) { return static_cast<uint64_t>(self->mailbox().size()); },
   };
 }
 

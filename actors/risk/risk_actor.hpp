@@ -88,6 +88,8 @@ using risk_actor = caf::typed_actor<
   caf::replies_to<positions_atom>::with<std::vector<position_snapshot>>,
   // Readiness: true once positions and reservations are restored.
   caf::replies_to<get_state_atom>::with<bool>,
+  // Messages waiting in its mailbox (metrics).
+  caf::replies_to<mailbox_atom>::with<uint64_t>,
   // Internal: next attempt to reach an order source while restoring.
   caf::reacts_to<retry_atom>,
   // Internal: second look at the orders the rebuild found open.

@@ -183,6 +183,7 @@ router_actor::behavior_type router_impl(router_ptr self, node_config cfg, uint64
         out.push_back(v);
       return out;
     },
+    [self](mailbox_atom) { return static_cast<uint64_t>(self->mailbox().size()); },
   };
 }
 

@@ -45,6 +45,8 @@ using router_actor = caf::typed_actor<caf::replies_to<route_request>::with<route
                                       caf::reacts_to<venue_availability_changed>,
                                       // The venues it avoids now (sessions down).
                                       caf::replies_to<venues_atom>::with<std::vector<std::string>>,
+                                      // Messages waiting in its mailbox (metrics).
+                                      caf::replies_to<mailbox_atom>::with<uint64_t>,
                                       // Internal: ask venues marked down how they are.
                                       caf::reacts_to<tick_atom>>;
 

@@ -1,4 +1,6 @@
 #include "actors/store/store_actor.hpp"
+
+#include "actors/post_trade/venue_matrix.hpp"
 #include "runtime/clock.hpp"
 
 #include "actors/directory/directory.hpp"
@@ -8,9 +10,15 @@
 #include <caf/all.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <unordered_set>
 
 namespace om {
+
+const std::vector<int64_t>& batch_size_bounds() {
+  static const std::vector<int64_t> b{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
+  return b;
+}
 
 namespace {
 
@@ -25,7 +33,8 @@ struct pending_write {
 struct store_state {
   static inline const char* name = "om.store";
   std::shared_ptr<store> db;
-  std::optional<table_writer> orders, idempotency, journal, positions, audit, controls;
+  std::optional<table_writer> orders, idempotency, journal, positions, audit, controls,
+    venue_stats, incidents;
   write_batch order_batch, idempotency_batch, journal_batch, position_batch;
   uint64_t journal_seq = 0;
   std::vector<pending_write> pending;
@@ -40,6 +49,8 @@ struct store_state {
   // top of a state that never became durable.
   std::unordered_set<uint64_t> refused;
   store_actor_stats stats;
+  latency_histogram write_latency; // ns per commit
+  latency_histogram batch_size;    // records per commit
   std::shared_ptr<spdlog::logger> log = log::get("store");
 };
 
@@ -76,6 +87,7 @@ void flush(store_ptr self) {
   // write. Should it be refused (a stale position fence, say), the two
   // parts are committed on their own so each caller gets its own outcome.
   caf::error order_err, pos_err;
+  auto t0 = mono_ns();
   auto all = table_writer::commit_all({{&*st.orders, &st.order_batch},
                                        {&*st.idempotency, &st.idempotency_batch},
                                        {&*st.journal, &st.journal_batch},
@@ -89,6 +101,10 @@ void flush(store_ptr self) {
     order_err = all;
     pos_err = all;
   }
+  st.write_latency.record(mono_ns() - t0);
+  st.batch_size.record(static_cast<int64_t>(st.order_batch.size() + st.position_batch.size()));
+  if (order_err || pos_err)
+    ++st.stats.failed_batches;
   if (!order_err)
     st.stats.fills += st.journal_batch.size();
   if (order_err)
@@ -188,6 +204,29 @@ void add_positions(store_ptr self, persist_positions& x) {
   schedule_flush(self);
 }
 
+/// Post-trade's venue matrix: the changed buckets in one batch, then the
+/// expired keys. A failure is logged and counted; post-trade resends a
+/// bucket when it next changes.
+void write_venue_stats(store_ptr self, const persist_venue_stats& x) {
+  auto& st = self->state;
+  auto t = wall_ns();
+  write_batch b;
+  for (auto& v : x.buckets)
+    b.put(venue_matrix::key_of(v), x.fence, v, t);
+  if (!b.empty())
+    if (auto err = st.venue_stats->commit(b)) {
+      ++st.stats.failed_batches;
+      st.log->error("event=venue_stats_write_failed buckets={} error={}", b.size(),
+                    log::q(describe(err)));
+      return;
+    }
+  for (auto& k : x.expired)
+    if (auto err = st.venue_stats->erase(k, x.fence))
+      if (code_of(err) != errc::not_found)
+        st.log->warn("event=venue_stats_erase_failed key={} error={}",
+                     log::q(store::describe_key(table::venue_stats, k)), log::q(describe(err)));
+}
+
 caf::result<key_filter> idempotency_filter(store_ptr self) {
   key_filter f;
   auto err = self->state.db->scan_raw(table::idempotency, "",
@@ -232,7 +271,9 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
                          std::pair{table::journal, &st.journal},
                          std::pair{table::positions, &st.positions},
                          std::pair{table::audit, &st.audit},
-                         std::pair{table::controls, &st.controls}}) {
+                         std::pair{table::controls, &st.controls},
+                         std::pair{table::venue_stats, &st.venue_stats},
+                         std::pair{table::incidents, &st.incidents}}) {
     auto w = st.db->claim(t, "store-actor");
     if (!w) {
       // Ends the actor before it handles anything; its supervisor decides.
@@ -338,6 +379,39 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
         return err;
       return out;
     },
+    [self](persist_venue_stats& x) { write_venue_stats(self, x); },
+    [self](persist_incident& x) {
+      auto& st = self->state;
+      char key[24];
+      std::snprintf(key, sizeof key, "%016llx", static_cast<unsigned long long>(x.rec.id));
+      if (auto err = st.incidents->put(key, x.fence, x.rec, wall_ns())) {
+        ++st.stats.failed_batches;
+        st.log->error("event=incident_write_failed id={} kind={} error={}", x.rec.id, x.rec.kind,
+                      log::q(describe(err)));
+      }
+    },
+    [self](load_incidents_atom) -> caf::result<std::vector<incident_record>> {
+      std::vector<incident_record> out;
+      auto err = self->state.db->scan<incident_record>(
+        table::incidents, "", [&](std::string_view, stored<incident_record>& r) {
+          out.push_back(std::move(r.record));
+          return true;
+        });
+      if (err)
+        return err;
+      return out;
+    },
+    [self](load_vstats_atom) -> caf::result<std::vector<venue_stats_bucket>> {
+      std::vector<venue_stats_bucket> out;
+      auto err = self->state.db->scan<venue_stats_bucket>(
+        table::venue_stats, "", [&](std::string_view, stored<venue_stats_bucket>& r) {
+          out.push_back(std::move(r.record));
+          return true;
+        });
+      if (err)
+        return err;
+      return out;
+    },
     [self](next_inc_atom, const std::string& owner) -> caf::result<uint64_t> {
       auto r = self->state.db->next_incarnation(owner);
       if (!r)
@@ -352,7 +426,14 @@ store_actor::behavior_type store_impl(store_ptr self, std::shared_ptr<store> db)
       }
       flush(self);
     },
-    [self](stats_atom) { return self->state.stats; },
+    [self](stats_atom) {
+      auto& st = self->state;
+      auto s = st.stats;
+      s.write_latency = st.write_latency.view(latency_bounds_ns());
+      s.batch_size = st.batch_size.view(batch_size_bounds());
+      s.mailbox = self->mailbox().size();
+      return s;
+    },
   };
 }
 

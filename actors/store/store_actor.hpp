@@ -17,6 +17,7 @@
 #include "actors/common/atoms.hpp"
 #include "actors/contract/strategy_api.hpp"
 #include "actors/post_trade/post_trade.hpp"
+#include "runtime/model/latency_histogram.hpp"
 #include "runtime/model/records.hpp"
 #include "runtime/store/codec.hpp"
 #include "runtime/store/key_filter.hpp"
@@ -72,6 +73,27 @@ struct persist_positions {
   OM_FIELDS("om.persist_positions", persist_positions, items)
 };
 
+/// One-way, from post-trade: the venue-matrix buckets changed since its
+/// last persist (their totals) and the keys of buckets past retention,
+/// written at once in one batch, then the expired keys erased. `fence` is
+/// post-trade's (incarnation, persist sequence).
+struct persist_venue_stats {
+  om::fence fence;
+  std::vector<venue_stats_bucket> buckets;
+  std::vector<std::string> expired;
+
+  OM_FIELDS("om.persist_venue_stats", persist_venue_stats, fence, buckets, expired)
+};
+
+/// One-way, from the node's metrics collector: an incident opened,
+/// refreshed or resolved (written at once; `fence` is the collector's).
+struct persist_incident {
+  om::fence fence;
+  incident_record rec;
+
+  OM_FIELDS("om.persist_incident", persist_incident, fence, rec)
+};
+
 /// Records a trading control (a halt or a resume, as its kill-switch audit
 /// record) as the one in force for its scope, with its audit entry, in one
 /// atomic write. Scope: the record's strategy, or every strategy if empty.
@@ -92,9 +114,20 @@ struct store_actor_stats {
   uint64_t batches = 0;
   uint64_t records = 0;
   uint64_t fills = 0;
+  /// Batches RocksDB refused (every caller of the batch failed).
+  uint64_t failed_batches = 0;
+  /// One RocksDB commit (ns), and its size (records), per batch.
+  histogram_view write_latency;
+  histogram_view batch_size;
+  /// Messages waiting in its mailbox when it answered.
+  uint64_t mailbox = 0;
 
-  OM_FIELDS("om.store_actor_stats", store_actor_stats, batches, records, fills)
+  OM_FIELDS("om.store_actor_stats", store_actor_stats, batches, records, fills, failed_batches,
+            write_latency, batch_size, mailbox)
 };
+
+/// The bounds batch sizes are exposed with (records).
+const std::vector<int64_t>& batch_size_bounds();
 
 using store_actor = caf::typed_actor<
   // Replies with the committed fence. Errors: stale_write, store_write_failed.
@@ -120,6 +153,12 @@ using store_actor = caf::typed_actor<
   // An order's journaled fills, in journal order (operator queries: scans).
   caf::replies_to<load_fills_atom, order_id>::with<std::vector<fill_record>>,
   caf::replies_to<next_inc_atom, std::string>::with<uint64_t>,
+  caf::reacts_to<persist_venue_stats>,
+  caf::reacts_to<persist_incident>,
+  // Every stored incident, oldest first. Errors: corrupt_record.
+  caf::replies_to<load_incidents_atom>::with<std::vector<incident_record>>,
+  // Every stored venue-matrix bucket. Errors: corrupt_record.
+  caf::replies_to<load_vstats_atom>::with<std::vector<venue_stats_bucket>>,
   caf::reacts_to<flush_atom>,
   // Fills journaled so far (sequence order), for post-trade queries.
   caf::replies_to<stats_atom>::with<store_actor_stats>>;

@@ -1316,6 +1316,7 @@ fix_venue_actor::behavior_type fix_venue_impl(fix_ptr self, fix_venue_options op
     [self](stats_atom) {
       auto& st = self->state;
       auto c = st.counters;
+      c.mailbox = self->mailbox().size();
       for (auto& [_, l] : st.legs)
         if (l.unknown && !l.done)
           c.unknown_legs.push_back(to_string(l.id) + "/" + std::to_string(l.leg));

@@ -394,7 +394,11 @@ venue_actor::behavior_type sim_venue_impl(venue_ptr self, sim_venue_options opts
       }
       return v;
     },
-    [self](stats_atom) { return self->state.counters; },
+    [self](stats_atom) {
+      auto c = self->state.counters;
+      c.mailbox = self->mailbox().size();
+      return c;
+    },
     [self](executions_atom) {
       auto& st = self->state;
       venue_executions v;

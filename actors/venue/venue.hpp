@@ -166,11 +166,13 @@ struct venue_counters {
   uint32_t md_subscriptions = 0;
   uint64_t md_updates = 0;
   uint64_t md_refused = 0;
+  /// Messages waiting in the venue actor's mailbox when it answered.
+  uint64_t mailbox = 0;
 
   OM_FIELDS("om.venue_counters", venue_counters, venue, orders, rejects, fills, cancels, replaces,
             session, session_state, last_error, reconnects, unsupported, unknown_legs,
             foreign_reports, refused, duplicates, peer_skew_ms, md_subscriptions, md_updates,
-            md_refused)
+            md_refused, mailbox)
 };
 
 /// What a venue executed for one desk order (all its legs there).

@@ -3,6 +3,7 @@
 // register_desk_types() registers these plus the runtime's (OM_WIRE_TYPES)
 // and the error category; the wire test round-trips each of them.
 
+#include "actors/admin/metrics.hpp"
 #include "actors/admin/views.hpp"
 #include "actors/cluster/membership.hpp"
 #include "actors/gateway/gateway.hpp"
@@ -62,6 +63,9 @@
   X(om::venue_ack_sample, "om.venue_ack_sample")                \
   X(om::venue_perf, "om.venue_perf")                            \
   X(om::stage_latency, "om.stage_latency")                      \
+  X(om::venue_window, "om.venue_window")                        \
+  X(om::persist_venue_stats, "om.persist_venue_stats")          \
+  X(om::persist_incident, "om.persist_incident")                \
   X(om::post_trade_report, "om.post_trade_report")              \
   X(om::order_start, "om.order_start")                          \
   X(om::order_cancel_cmd, "om.order_cancel_cmd")                \
@@ -101,6 +105,11 @@
   X(om::gateway_controls, "om.gateway_controls")                \
   X(om::controls_view, "om.controls_view")                      \
   X(om::admin_actor, "om.admin_actor")                          \
+  X(om::histogram_view, "om.histogram_view")                    \
+  X(om::mailbox_depth, "om.mailbox_depth")                      \
+  X(om::node_metrics, "om.node_metrics")                        \
+  X(om::cluster_metrics, "om.cluster_metrics")                  \
+  X(om::metrics_actor, "om.metrics_actor")                      \
   X(std::vector<om::order_snapshot>, "om.order_snapshots")      \
   X(std::vector<om::position_snapshot>, "om.position_snapshots") \
   X(std::vector<om::directory_entry>, "om.directory_entries")

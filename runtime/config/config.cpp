@@ -124,6 +124,7 @@ caf::error select_node(node_config& cfg, const std::string& id) {
   cfg.node.number = m->number;
   cfg.network.host = m->host;
   cfg.network.cluster_port = m->port;
+  cfg.network.metrics_port = m->metrics_port;
   cfg.node.data_dir = (cfg.node.data_dir.empty() ? std::string{"data"} : cfg.node.data_dir) + "/"
                       + m->id;
   return caf::none;
@@ -239,7 +240,8 @@ caf::error load_node(const toml_reader& rd, const toml::value& doc, node_config&
 caf::error load_network(const toml_reader& rd, const toml::value& doc, node_config& cfg) {
   auto& t = section(doc, "network");
   if (auto err = rd.check_keys(t, "network",
-                               {"host", "cluster_port", "admin_port", "metrics_port"}))
+                               {"host", "cluster_port", "admin_port", "metrics_port",
+                                "clock_offset_alert_ms"}))
     return err;
   OM_TRY(host, rd.str(t, "network", "host", cfg.network.host));
   cfg.network.host = *host;
@@ -249,6 +251,8 @@ caf::error load_network(const toml_reader& rd, const toml::value& doc, node_conf
   cfg.network.cluster_port = static_cast<uint16_t>(*cp);
   cfg.network.admin_port = static_cast<uint16_t>(*ap);
   cfg.network.metrics_port = static_cast<uint16_t>(*mp);
+  OM_TRY(offset, rd.integer(t, "network", "clock_offset_alert_ms", 10, 1, 600000));
+  cfg.network.clock_offset_alert_ms = static_cast<uint32_t>(*offset);
   std::array<std::pair<const char*, uint16_t>, 3> ports{
     {{"cluster_port", cfg.network.cluster_port},
      {"admin_port", cfg.network.admin_port},
@@ -729,7 +733,7 @@ caf::error load_cluster(const toml_reader& rd, const toml::value& doc, node_conf
   for (size_t i = 0; i < nodes->size(); ++i) {
     auto& n = *(*nodes)[i];
     std::string np = "cluster.node[" + std::to_string(i) + "]";
-    if (auto err = rd.check_keys(n, np, {"id", "number", "host", "port", "roles"}))
+    if (auto err = rd.check_keys(n, np, {"id", "number", "host", "port", "metrics_port", "roles"}))
       return err;
     cluster_member m;
     OM_TRY(id, rd.str(n, np, "id"));
@@ -743,6 +747,10 @@ caf::error load_cluster(const toml_reader& rd, const toml::value& doc, node_conf
     m.host = *host;
     OM_TRY(port, rd.integer(n, np, "port", std::nullopt, 1, 65535));
     m.port = static_cast<uint16_t>(*port);
+    OM_TRY(mport, rd.integer(n, np, "metrics_port", 0, 0, 65535));
+    m.metrics_port = static_cast<uint16_t>(*mport);
+    if (m.metrics_port != 0 && m.metrics_port == m.port)
+      return rd.fail(np + ".metrics_port", "same port as its cluster port");
     OM_TRY(roles, enum_list<node_role>(rd, n, np, "roles", parse_node_role));
     if (roles->empty())
       return rd.fail(np + ".roles", "at least one of gateway, risk, venue, strategy");
@@ -752,6 +760,9 @@ caf::error load_cluster(const toml_reader& rd, const toml::value& doc, node_conf
         return rd.fail(np + ".number", "same number as node " + o.id);
       if (o.host == m.host && o.port == m.port)
         return rd.fail(np + ".port", "same host:port as node " + o.id);
+      if (m.metrics_port != 0 && o.host == m.host
+          && (o.metrics_port == m.metrics_port || o.port == m.metrics_port))
+        return rd.fail(np + ".metrics_port", "a port node " + o.id + " uses on this host");
     }
     c.nodes.push_back(std::move(m));
   }

@@ -38,8 +38,11 @@ struct network_section {
   uint16_t cluster_port = 0;
   /// Admin (omctl) port; 0 = off. Default 0.
   uint16_t admin_port = 0;
-  /// Prometheus metrics port; 0 = off. Default 0.
+  /// Metrics (/metrics) and dashboard HTTP port; 0 = off. Default 0.
   uint16_t metrics_port = 0;
+  /// Clock offset to a peer above which the shipped alert rules raise a
+  /// (non-paging) alert; exported as a metric so the rule reads it. Default 10.
+  uint32_t clock_offset_alert_ms = 10;
 };
 
 enum class log_level : uint8_t { trace, debug, info, warn, error, critical, off };
@@ -256,6 +259,8 @@ struct cluster_member {
   uint16_t number = 1;
   std::string host = "127.0.0.1";
   uint16_t port = 0;
+  /// Its /metrics and dashboard port; 0 = off. Default 0.
+  uint16_t metrics_port = 0;
   std::vector<node_role> roles;
   bool has(node_role r) const;
 };

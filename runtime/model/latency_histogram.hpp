@@ -10,11 +10,31 @@
 //
 // The one percentile implementation of the runtime. Not thread-safe.
 
+#include "runtime/model/fields.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace om {
+
+/// A histogram as Prometheus exposes one: cumulative counts at fixed upper
+/// bounds (`le`), the sample count and the sum. Built from a
+/// latency_histogram by `view()`, so it crosses nodes as plain numbers.
+struct histogram_view {
+  /// Upper bounds, ascending (ns for latencies; plain units otherwise).
+  std::vector<int64_t> bounds;
+  /// cumulative[i]: samples <= bounds[i] (to the histogram's resolution).
+  std::vector<uint64_t> cumulative;
+  uint64_t count = 0;
+  int64_t sum = 0;
+
+  OM_FIELDS("om.histogram_view", histogram_view, bounds, cumulative, count, sum)
+};
+
+/// The upper bounds latencies are exposed with: 1 us to 10 s, 1-2.5-5 steps.
+const std::vector<int64_t>& latency_bounds_ns();
 
 class latency_histogram {
 public:
@@ -30,6 +50,13 @@ public:
 
   uint64_t count() const { return count_; }
   int64_t max_ns() const { return max_; }
+  int64_t sum() const { return sum_; }
+
+  /// Samples <= `bound`: every bucket whose upper end is <= bound, plus the
+  /// one holding `bound` when its midpoint is <= bound (exact below 64).
+  uint64_t count_at_most(int64_t bound) const;
+  /// Cumulative counts at `bounds` (ascending), with count and sum.
+  histogram_view view(const std::vector<int64_t>& bounds) const;
   void clear();
 
   static size_t index_of(uint64_t v);
@@ -41,6 +68,7 @@ private:
   std::array<uint64_t, buckets> counts_{};
   uint64_t count_ = 0;
   int64_t max_ = 0;
+  int64_t sum_ = 0;
 };
 
 } // namespace om

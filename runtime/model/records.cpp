@@ -21,4 +21,17 @@ const char* to_string(liquidity x) {
   return names[static_cast<size_t>(x)];
 }
 
+venue_totals& venue_totals::operator+=(const venue_totals& o) {
+  legs += o.legs;
+  filled_legs += o.filled_legs;
+  fills += o.fills;
+  notional += o.notional;
+  fees += o.fees;
+  ack_sum_ns += o.ack_sum_ns;
+  ack_samples += o.ack_samples;
+  slippage_sum_centi_bps += o.slippage_sum_centi_bps;
+  slippage_samples += o.slippage_samples;
+  return *this;
+}
+
 } // namespace om

@@ -159,4 +159,55 @@ struct fill_record {
             side, qty, px, fee, liq, venue_ns, received_ns, arrival_px, late)
 };
 
+/// One time bucket of a venue's performance as post-trade saw it: the
+/// dashboard's venue matrix and the data the router will score venues with.
+/// Minute buckets cover the last hour, hour buckets the last week.
+/// What a venue did over some time: summed, never averaged, so buckets
+/// and windows add up.
+struct venue_totals {
+  uint64_t legs = 0;        // legs of orders that ended
+  uint64_t filled_legs = 0; // of those, legs with any fill
+  uint64_t fills = 0;
+  money notional;
+  money fees;
+  int64_t ack_sum_ns = 0; // leg sent -> venue ack
+  uint64_t ack_samples = 0;
+  /// Arrival slippage of filled legs (+ = worse), centi-bps, summed.
+  int64_t slippage_sum_centi_bps = 0;
+  uint64_t slippage_samples = 0;
+
+  venue_totals& operator+=(const venue_totals& o);
+
+  OM_FIELDS("venue_totals", venue_totals, legs, filled_legs, fills, notional, fees, ack_sum_ns,
+            ack_samples, slippage_sum_centi_bps, slippage_samples)
+};
+
+struct venue_stats_bucket {
+  venue_id venue;
+  uint32_t width_s = 60; // 60 or 3600
+  int64_t start_ns = 0;  // wall clock, a multiple of the width
+  venue_totals totals;
+
+  OM_FIELDS("venue_stats_bucket", venue_stats_bucket, venue, width_s, start_ns, totals)
+};
+
+/// An error needing investigation, as the node's incident log keeps it
+/// (actors/admin/incidents.hpp): opened when its condition is first seen,
+/// refreshed while it lasts, resolved when it clears. Kept in RocksDB.
+struct incident_record {
+  uint64_t id = 0;      // per node, increasing
+  std::string node;
+  std::string kind;     // unacked_orders, unknown_legs, ... (incidents.hpp)
+  std::string subject;  // venue, peer, breaker scope or part; "" = node-wide
+  bool paging = false;  // affects order state
+  std::string detail;   // the latest description
+  int64_t first_ns = 0;
+  int64_t last_ns = 0;
+  int64_t resolved_ns = 0; // 0 while open
+  uint64_t observations = 0;
+
+  OM_FIELDS("incident_record", incident_record, id, node, kind, subject, paging, detail,
+            first_ns, last_ns, resolved_ns, observations)
+};
+
 } // namespace om

@@ -312,6 +312,62 @@ void read(s::FillRecord::Reader r, fill_record& x) {
   x.late = r.getLate();
 }
 
+void write(s::VenueStatsBucket::Builder b, const venue_stats_bucket& x) {
+  b.setVenue(x.venue.value);
+  b.setWidthS(x.width_s);
+  b.setStartNs(x.start_ns);
+  b.setLegs(x.totals.legs);
+  b.setFilledLegs(x.totals.filled_legs);
+  b.setFills(x.totals.fills);
+  b.setNotional(x.totals.notional.raw);
+  b.setFees(x.totals.fees.raw);
+  b.setAckSumNs(x.totals.ack_sum_ns);
+  b.setAckSamples(x.totals.ack_samples);
+  b.setSlippageSumCentiBps(x.totals.slippage_sum_centi_bps);
+  b.setSlippageSamples(x.totals.slippage_samples);
+}
+
+void read(s::VenueStatsBucket::Reader r, venue_stats_bucket& x) {
+  x.venue = venue_id{str(r.getVenue())};
+  x.width_s = r.getWidthS();
+  x.start_ns = r.getStartNs();
+  x.totals.legs = r.getLegs();
+  x.totals.filled_legs = r.getFilledLegs();
+  x.totals.fills = r.getFills();
+  x.totals.notional = money::from_raw(r.getNotional());
+  x.totals.fees = money::from_raw(r.getFees());
+  x.totals.ack_sum_ns = r.getAckSumNs();
+  x.totals.ack_samples = r.getAckSamples();
+  x.totals.slippage_sum_centi_bps = r.getSlippageSumCentiBps();
+  x.totals.slippage_samples = r.getSlippageSamples();
+}
+
+void write(s::Incident::Builder b, const incident_record& x) {
+  b.setId(x.id);
+  b.setNode(x.node);
+  b.setKind(x.kind);
+  b.setSubject(x.subject);
+  b.setPaging(x.paging);
+  b.setDetail(x.detail);
+  b.setFirstNs(x.first_ns);
+  b.setLastNs(x.last_ns);
+  b.setResolvedNs(x.resolved_ns);
+  b.setObservations(x.observations);
+}
+
+void read(s::Incident::Reader r, incident_record& x) {
+  x.id = r.getId();
+  x.node = str(r.getNode());
+  x.kind = str(r.getKind());
+  x.subject = str(r.getSubject());
+  x.paging = r.getPaging();
+  x.detail = str(r.getDetail());
+  x.first_ns = r.getFirstNs();
+  x.last_ns = r.getLastNs();
+  x.resolved_ns = r.getResolvedNs();
+  x.observations = r.getObservations();
+}
+
 // -- envelope ------------------------------------------------------------------
 
 template <class Fill>
@@ -374,6 +430,12 @@ std::string encode_record(const envelope_info& env, const audit_record& x) {
 std::string encode_record(const envelope_info& env, const fill_record& x) {
   return encode_with(env, [&](s::Envelope::Body::Builder b) { write(b.initFill(), x); });
 }
+std::string encode_record(const envelope_info& env, const venue_stats_bucket& x) {
+  return encode_with(env, [&](s::Envelope::Body::Builder b) { write(b.initVenueStats(), x); });
+}
+std::string encode_record(const envelope_info& env, const incident_record& x) {
+  return encode_with(env, [&](s::Envelope::Body::Builder b) { write(b.initIncident(), x); });
+}
 
 #define OM_DECODE(Type, Which, Getter, name)                                              \
   caf::error decode_record(std::string_view bytes, const std::string& where,              \
@@ -392,6 +454,8 @@ OM_DECODE(position_snapshot, POSITION, getPosition, "position snapshot")
 OM_DECODE(idempotency_record, IDEMPOTENCY, getIdempotency, "idempotency record")
 OM_DECODE(audit_record, AUDIT, getAudit, "audit record")
 OM_DECODE(fill_record, FILL, getFill, "fill record")
+OM_DECODE(venue_stats_bucket, VENUE_STATS, getVenueStats, "venue stats bucket")
+OM_DECODE(incident_record, INCIDENT, getIncident, "incident record")
 
 #undef OM_DECODE
 

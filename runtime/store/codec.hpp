@@ -46,6 +46,8 @@ std::string encode_record(const envelope_info& env, const position_snapshot& x);
 std::string encode_record(const envelope_info& env, const idempotency_record& x);
 std::string encode_record(const envelope_info& env, const audit_record& x);
 std::string encode_record(const envelope_info& env, const fill_record& x);
+std::string encode_record(const envelope_info& env, const venue_stats_bucket& x);
+std::string encode_record(const envelope_info& env, const incident_record& x);
 
 caf::error decode_record(std::string_view bytes, const std::string& where, envelope_info& env,
                          order_snapshot& out);
@@ -57,6 +59,10 @@ caf::error decode_record(std::string_view bytes, const std::string& where, envel
                          audit_record& out);
 caf::error decode_record(std::string_view bytes, const std::string& where, envelope_info& env,
                          fill_record& out);
+caf::error decode_record(std::string_view bytes, const std::string& where, envelope_info& env,
+                         venue_stats_bucket& out);
+caf::error decode_record(std::string_view bytes, const std::string& where, envelope_info& env,
+                         incident_record& out);
 
 /// Reads only the envelope (fence and write time) of any stored record.
 caf::expected<envelope_info> decode_envelope(std::string_view bytes, const std::string& where);

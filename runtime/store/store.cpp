@@ -8,6 +8,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 
@@ -16,7 +17,7 @@ namespace om {
 const char* to_string(table t) {
   static constexpr const char* names[table_count] = {"orders", "idempotency", "positions",
                                                      "audit",  "journal",     "venue_stats",
-                                                     "controls"};
+                                                     "controls", "incidents"};
   return names[static_cast<size_t>(t)];
 }
 
@@ -133,8 +134,23 @@ caf::expected<std::shared_ptr<store>> store::open(store_options opts) {
   cf_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_opts));
   cf_opts.memtable_whole_key_filtering = true;
   cf_opts.memtable_prefix_bloom_size_ratio = 0.05;
-  for (size_t i = 0; i < table_count; ++i)
-    cfs.emplace_back(to_string(static_cast<table>(i)), cf_opts);
+  // Read-only opens what exists: a store written by an older version lacks
+  // the newer tables (they read as empty); a read-write open creates them.
+  std::vector<std::string> existing;
+  if (ro)
+    rocksdb::DB::ListColumnFamilies(db_opts, path, &existing);
+  auto exists = [&](const std::string& name) {
+    return !ro || std::find(existing.begin(), existing.end(), name) != existing.end();
+  };
+  std::vector<int> slot_of_table(table_count, -1);
+  for (size_t i = 0; i < table_count; ++i) {
+    std::string name = to_string(static_cast<table>(i));
+    if (!exists(name))
+      continue;
+    slot_of_table[i] = static_cast<int>(cfs.size());
+    cfs.emplace_back(name, cf_opts);
+  }
+  auto meta_slot = cfs.size();
   cfs.emplace_back(meta_cf, cf_opts);
   cfs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_opts);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -175,10 +191,12 @@ caf::expected<std::shared_ptr<store>> store::open(store_options opts) {
     }
   }
   st->db_ = db;
-  st->meta_ = handles[table_count];
-  st->default_ = handles[table_count + 1];
-  handles.resize(table_count);
-  st->handles_ = std::move(handles);
+  st->meta_ = handles[meta_slot];
+  st->default_ = handles[meta_slot + 1];
+  st->handles_.assign(table_count, nullptr);
+  for (size_t i = 0; i < table_count; ++i)
+    if (slot_of_table[i] >= 0)
+      st->handles_[i] = handles[static_cast<size_t>(slot_of_table[i])];
   return st;
 }
 
@@ -186,7 +204,8 @@ store::~store() {
   if (!db_)
     return;
   for (auto h : handles_)
-    db_->DestroyColumnFamilyHandle(h);
+    if (h)
+      db_->DestroyColumnFamilyHandle(h);
   db_->DestroyColumnFamilyHandle(meta_);
   db_->DestroyColumnFamilyHandle(default_);
   db_->Close();
@@ -263,6 +282,8 @@ caf::expected<uint64_t> store::next_incarnation(const std::string& owner_key, ui
 caf::expected<std::string> store::get_raw(table t, std::string_view key) const {
   std::string value;
   count(io_counters().reads);
+  if (!handle(t)) // a table an older version did not have (read-only)
+    return make_error(errc::not_found, describe_key(t, key));
   auto st = db_->Get(rocksdb::ReadOptions{}, handle(t), rocksdb::Slice{key.data(), key.size()},
                      &value);
   if (st.IsNotFound())
@@ -276,6 +297,8 @@ caf::error store::scan_raw(
   table t, std::string_view prefix,
   const std::function<bool(std::string_view key, std::string_view value)>& f) const {
   count(io_counters().scans);
+  if (!handle(t))
+    return caf::none;
   std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(rocksdb::ReadOptions{}, handle(t))};
   rocksdb::Slice p{prefix.data(), prefix.size()};
   for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
@@ -292,6 +315,8 @@ caf::error store::scan_raw(
 
 caf::expected<std::string> store::last_key(table t) const {
   count(io_counters().scans);
+  if (!handle(t))
+    return make_error(errc::not_found, std::string{to_string(t)} + " is empty");
   std::unique_ptr<rocksdb::Iterator> it{db_->NewIterator(rocksdb::ReadOptions{}, handle(t))};
   it->SeekToLast();
   if (!it->status().ok())

@@ -39,7 +39,9 @@ namespace om {
 
 /// `controls`: trading controls (halts) in force, the latest kill-switch
 /// audit record per scope (a strategy id, or "*" for every strategy).
-enum class table : uint8_t { orders, idempotency, positions, audit, journal, venue_stats, controls };
+enum class table : uint8_t {
+  orders, idempotency, positions, audit, journal, venue_stats, controls, incidents
+};
 
 /// Process-wide RocksDB I/O counters (all stores of the process), for the
 /// bench's per-order figures and for metrics. Relaxed atomics: cheap, and
@@ -51,7 +53,7 @@ struct store_io_counters {
   std::atomic<uint64_t> scans{0};   // iterators opened
 };
 store_io_counters& io_counters();
-constexpr size_t table_count = 7;
+constexpr size_t table_count = 8;
 /// Column family name, e.g. "orders".
 const char* to_string(table t);
 

@@ -36,6 +36,9 @@
   X(om::idempotency_record, "om.idempotency_record")                        \
   X(om::audit_record, "om.audit_record")                                    \
   X(om::fill_record, "om.fill_record")                                      \
+  X(om::venue_totals, "om.venue_totals")                                    \
+  X(om::venue_stats_bucket, "om.venue_stats_bucket")                        \
+  X(om::incident_record, "om.incident_record")                              \
   X(om::fence, "om.fence")                                                  \
   X(om::sup::child_info, "om.child_info")                                   \
   X(om::sup::supervisor_report, "om.supervisor_report")

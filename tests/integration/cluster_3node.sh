@@ -87,6 +87,30 @@ print("topology: 3 nodes up; n1 order actors started", pool["started"], "live", 
 PY
 "$OMCTL" --node "127.0.0.1:$P1" topology > "$WORK/topo1.txt"
 grep -q "risk-AAPL.XNAS \[permanent, running\]" "$WORK/topo1.txt" || fail "topology table"
+# Any node's dashboard JSON shows the whole cluster: ask the risk-only n2.
+curl -sf "http://127.0.0.1:$M2/api/cluster" > "$WORK/cluster_metrics.json" \
+  || fail "n2 serves no /api/cluster"
+python3 - "$WORK/cluster_metrics.json" <<'PY' || fail "n2's dashboard data does not cover the cluster"
+import json, sys
+j = json.load(open(sys.argv[1]))
+nodes = {n["node"]: n for n in j["nodes"]}
+assert j["asked"] == "n2" and j["nodes"][0]["node"] == "n2", (j["asked"], list(nodes))
+assert set(nodes) == {"n1", "n2", "n3"}, (list(nodes), j["errors"])
+assert nodes["n1"]["has_gateway"] and nodes["n1"]["orders"]["received"] > 0
+assert not nodes["n2"]["has_gateway"]
+assert {v["venue"] for v in nodes["n3"]["venues"] if v["hosted_here"]} >= {"XSIM", "FXSIM"}
+assert {m["id"] for m in j["members"]} == {"n1", "n2", "n3"}
+assert all(m["state"] == "up" for m in j["members"])
+print("n2's dashboard: nodes", sorted(nodes), "n1 received", nodes["n1"]["orders"]["received"])
+PY
+# Each node exports its own part: n3 its venues, n2 its risk mailboxes and peers.
+curl -sf "http://127.0.0.1:$M3/metrics" > "$WORK/n3.prom" || fail "n3 /metrics"
+grep -q '^ordermesh_venue_orders_total{node="n3",venue="XSIM"}' "$WORK/n3.prom" \
+  || fail "n3 exports no venue metrics"
+curl -sf "http://127.0.0.1:$M2/metrics" > "$WORK/n2.prom" || fail "n2 /metrics"
+grep -q '^ordermesh_mailbox_depth{node="n2",actor="risk"}' "$WORK/n2.prom" || fail "n2: no risk mailbox depth"
+grep -q '^ordermesh_cluster_peer_up{node="n2",peer="n1"} 1' "$WORK/n2.prom" || fail "n2: peer n1 not up"
+grep -q '^ordermesh_cluster_clock_offset_seconds{node="n2",peer="n3"}' "$WORK/n2.prom" || fail "n2: no clock offset"
 
 # -- 2. SIGKILL n2 mid-flow -----------------------------------------------------
 omj venues > "$WORK/venues_before.json"

@@ -36,6 +36,7 @@
 #include "tools/bench/bare.hpp"
 #include "tools/bench/counted.hpp"
 #include "tools/bench/driver.hpp"
+#include "tools/bench/metrics_cost.hpp"
 #include "tools/bench/rss.hpp"
 
 #include <caf/all.hpp>
@@ -466,6 +467,13 @@ int main(int argc, char** argv) {
                  "instead of the run: N limit orders resting at the venue, resident memory "
                  "per open order (window: -w, default 1000)");
   bool skip_counts = false;
+  unsigned metrics_pairs = 0;
+  unsigned scrape_ms = 100;
+  app.add_option("--metrics-pairs", metrics_pairs,
+                 "after the desk run: this many pairs of runs unscraped / scraped over HTTP "
+                 "(metrics cost; 0 = skip)");
+  app.add_option("--scrape-ms", scrape_ms, "--metrics-pairs: scrape interval (ms)")
+    ->check(CLI::Range(1, 60000));
   app.add_flag("--skip-counts", skip_counts, "do not run the counted passes (per-order counts)");
   uint64_t count_orders = 500;
   app.add_option("--count-orders", count_orders,
@@ -667,7 +675,7 @@ int main(int argc, char** argv) {
     // The run always ends: 5 s without progress cancels what still rests.
     dopts.settle = 5s;
     io_delta timed_io;
-    auto d = spawn_driver(sys, std::move(dopts));
+    auto d = spawn_driver(sys, dopts); // a copy: --metrics-pairs reuses dopts
     self->send(d, go_atom::value);
     driver_result res;
     bool got = false;
@@ -725,6 +733,16 @@ int main(int argc, char** argv) {
     stage("submit->filled", percentiles(res.to_filled));
     out["risk_round_trip"] = {{"p50_us", gs.risk_rtt_p50_us}, {"p99_us", gs.risk_rtt_p99_us}};
     out["risk_check_in_actor"] = {{"p50_us", gs.risk_check_p50_us}, {"p99_us", gs.risk_check_p99_us}};
+    if (metrics_pairs > 0 && !cross_node) {
+      bench::metrics_cost_options mc;
+      mc.driver = dopts;
+      mc.collector = node.metrics();
+      mc.pairs = metrics_pairs;
+      mc.scrape_ms = scrape_ms;
+      mc.clordid_base = orders;
+      mc.wait_idle = [&] { wait_idle(self, gw); };
+      out["metrics_cost"] = bench::measure_metrics_cost(sys, self, std::move(mc));
+    }
     if (cross_node) {
       out["mode"] = "cross_node";
       out["remote_messages_per_order"] = 6;
@@ -844,6 +862,18 @@ int main(int argc, char** argv) {
     std::cout << "  bare:     " << f(out["bare_orders_per_s"]) << " orders/s ("
               << out["bare_shape"].get<std::string>() << ", " << out["bare_window"]
               << " in flight), bare_ratio " << f(out["bare_ratio"].get<double>() * 100) << "%\n";
+  if (out.contains("metrics_cost")) {
+    auto& m = out["metrics_cost"];
+    if (m.contains("error"))
+      std::cout << "  metrics:  " << m["error"].get<std::string>() << "\n";
+    else
+      std::cout << "  metrics:  scraped every " << m["scrape_every_ms"] << " ms: "
+                << f(m["scraped_median"]) << " orders/s against " << f(m["unscraped_median"])
+                << " unscraped (medians of " << m["pairs"] << " pairs of " << m["orders_per_run"]
+                << " orders), ratio " << f(m["ratio"].get<double>() * 100) << "%; "
+                << m["scrapes"] << " scrapes, " << m["scrape_failures"] << " failed, mean "
+                << f(m["scrape_mean_ms"]) << " ms, " << m["scrape_bytes"] << " bytes\n";
+  }
   auto counts_line = [&](const char* who, const nlohmann::json& c) {
     char line[320];
     std::snprintf(line, sizeof line,

@@ -2,6 +2,7 @@
 // enabled it trades the demo strategy through the whole desk and prints a
 // summary (or JSON with --json), then shuts the tree down in order.
 
+#include "actors/admin/http_endpoint.hpp"
 #include "actors/cluster/membership.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/gateway/gateway.hpp"
@@ -46,6 +47,7 @@ struct cli_options {
   int64_t orders = -1;
   int64_t rate = -1;
   int64_t seed = -1;
+  int64_t metrics_port = -1;
   bool hold = false; // keep running after the demo (until killed)
   std::string run_tag; // demo client order ids: "<strategy>-<tag>-<n>"
 };
@@ -267,6 +269,9 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(int64_t{0}, int64_t{10'000'000}));
   app.add_option("--seed", cli.seed, "override [demo] seed (0 or more)")
     ->check(CLI::Range(int64_t{0}, std::numeric_limits<int64_t>::max()));
+  app.add_option("--metrics-port", cli.metrics_port,
+                 "override [network] metrics_port: /metrics and the dashboard (0 = off)")
+    ->check(CLI::Range(0, 65535));
   app.add_flag("--hold", cli.hold, "keep running after the demo until SIGTERM/SIGINT");
   app.add_option("--run-tag", cli.run_tag,
                  "demo client order id tag (default: the node incarnation); reuse one to resend a run's ids");
@@ -307,6 +312,15 @@ int main(int argc, char** argv) {
     cfg->demo.rate = static_cast<uint32_t>(cli.rate);
   if (cli.seed >= 0)
     cfg->demo.seed = static_cast<uint64_t>(cli.seed);
+  if (cli.metrics_port >= 0) {
+    auto mp = static_cast<uint16_t>(cli.metrics_port);
+    if (mp != 0 && (mp == cfg->network.cluster_port || mp == cfg->network.admin_port)) {
+      std::cerr << "ordermesh-node: --metrics-port " << mp
+                << ": same port as network.cluster_port or network.admin_port\n";
+      return 2;
+    }
+    cfg->network.metrics_port = mp;
+  }
   if (auto err = log::init(cfg->log)) {
     std::cerr << "ordermesh-node: " << describe(err) << "\n";
     return 2;
@@ -385,6 +399,26 @@ int main(int argc, char** argv) {
       rc = 6;
     } else if (rt.agent()) {
       lg->info("node={} event=listening", cfg->node.id);
+    }
+    // Metrics and dashboard (network.metrics_port; 0 = off). Destroyed
+    // before the runtime stops, so no request outlives the actors.
+    std::unique_ptr<http_endpoint> web;
+    if (rc == 0 && cfg->network.metrics_port != 0) {
+      auto got = http_endpoint::start(sys, rt.metrics(), cfg->network.host,
+                                      cfg->network.metrics_port);
+      if (!got) {
+        std::cerr << "ordermesh-node: node " << cfg->node.id << " " << describe(got.error())
+                  << " (network.metrics_port)\n";
+        lg->critical("node={} event=http_failed error={}", cfg->node.id,
+                     log::q(describe(got.error())));
+        rc = 6;
+      } else {
+        web = std::move(*got);
+        auto url = "http://" + cfg->network.host + ":" + std::to_string(web->port());
+        lg->info("node={} event=http_serving dashboard={}/ metrics={}/metrics", cfg->node.id,
+                 url, url);
+        std::cerr << ("ordermesh-node: dashboard " + url + "/  metrics " + url + "/metrics\n");
+      }
     }
     auto root = rt.root();
     if (rc != 0) {

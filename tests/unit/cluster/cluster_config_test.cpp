@@ -45,6 +45,7 @@ CAF_TEST(the three node cluster file loads and selects each node) {
   CAF_CHECK_EQUAL(n2.node.id, "n2");
   CAF_CHECK_EQUAL(n2.node.number, 2);
   CAF_CHECK_EQUAL(n2.network.cluster_port, 7102);
+  CAF_CHECK_EQUAL(n2.network.metrics_port, 7202);
   CAF_CHECK_EQUAL(n2.node.data_dir, "data/cluster-3node/n2");
   auto bad = *cfg;
   auto err = select_node(bad, "n9");
@@ -60,6 +61,12 @@ CAF_TEST(bad cluster files name the key and the reason) {
                  "cluster.node[2](a).id: duplicate node id");
   expect_refused(b + n + "[[cluster.node]]\nid = \"c\"\nport = 7002\nroles = [\"risk\"]\n",
                  "cluster.node[2](c).port: same host:port as node b");
+  expect_refused(b + n + "[[cluster.node]]\nid = \"c\"\nport = 7003\nmetrics_port = 7002\n"
+                   "roles = [\"risk\"]\n",
+                 "cluster.node[2](c).metrics_port: a port node b uses on this host");
+  expect_refused(b + n + "[[cluster.node]]\nid = \"c\"\nport = 7003\nmetrics_port = 7003\n"
+                   "roles = [\"risk\"]\n",
+                 "cluster.node[2](c).metrics_port: same port as its cluster port");
   expect_refused(b + n + "[[cluster.node]]\nid = \"c\"\nport = 7003\nroles = [\"banker\"]\n",
                  "cluster.node[2](c).roles[0]: 'banker' is not one of");
   expect_refused(b + n + "[[cluster.node]]\nid = \"c\"\nport = 7003\nroles = []\n",

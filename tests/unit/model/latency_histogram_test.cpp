@@ -3,6 +3,7 @@
 
 #include "runtime/model/latency_histogram.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace om;
@@ -45,4 +46,26 @@ CAF_TEST(small values are exact) {
   h.record(7);
   CAF_CHECK_EQUAL(h.quantile_ns(0.01), 7.0);
   CAF_CHECK_EQUAL(h.quantile_ns(0.5), 42.0);
+}
+
+CAF_TEST(views count samples at each bound within the bucket error) {
+  latency_histogram h;
+  for (int64_t v = 1; v <= 100000; ++v) // 1 ns .. 100 us, uniform
+    h.record(v);
+  std::vector<int64_t> bounds{10, 1000, 2500, 50000, 100000, 1000000};
+  auto v = h.view(bounds);
+  CAF_REQUIRE_EQUAL(v.cumulative.size(), bounds.size());
+  CAF_CHECK_EQUAL(v.cumulative[0], 10u); // exact below 64
+  for (size_t i = 1; i < bounds.size(); ++i) {
+    auto exact = static_cast<double>(std::min<int64_t>(bounds[i], 100000));
+    CAF_CHECK_LESS(std::abs(static_cast<double>(v.cumulative[i]) - exact) / exact, 0.04);
+    CAF_CHECK_GREATER_OR_EQUAL(v.cumulative[i], v.cumulative[i - 1]);
+  }
+  CAF_CHECK_EQUAL(v.cumulative.back(), 100000u); // above the maximum: all
+  CAF_CHECK_EQUAL(v.count, 100000u);
+  CAF_CHECK_EQUAL(v.sum, int64_t{100000} * 100001 / 2);
+  auto& lb = latency_bounds_ns();
+  CAF_CHECK_EQUAL(lb.front(), 1000);
+  CAF_CHECK_EQUAL(lb.back(), 10'000'000'000);
+  CAF_CHECK(std::is_sorted(lb.begin(), lb.end()));
 }

@@ -30,6 +30,8 @@ CAF_TEST(every record round trips) {
   round_trip(test::sample_idempotency());
   round_trip(test::sample_audit());
   round_trip(test::sample_fill());
+  round_trip(test::sample_venue_stats());
+  round_trip(test::sample_incident());
   round_trip(order_snapshot{}); // defaults too
 }
 

@@ -79,6 +79,38 @@ inline audit_record sample_audit() {
                       "risk check timed out after 50 ms; policy bypass_and_flag"};
 }
 
+inline venue_stats_bucket sample_venue_stats() {
+  venue_stats_bucket b;
+  b.venue = venue_id{"XSIM"};
+  b.width_s = 3600;
+  b.start_ns = 1'796'400'000'000'000'000;
+  b.totals.legs = 40;
+  b.totals.filled_legs = 31;
+  b.totals.fills = 77;
+  b.totals.notional = money::from_units(123456);
+  b.totals.fees = money::from_raw(-4242);
+  b.totals.ack_sum_ns = 9'000'000;
+  b.totals.ack_samples = 40;
+  b.totals.slippage_sum_centi_bps = -320;
+  b.totals.slippage_samples = 31;
+  return b;
+}
+
+inline incident_record sample_incident() {
+  incident_record r;
+  r.id = 12;
+  r.node = "n1";
+  r.kind = "unknown_legs";
+  r.subject = "FIXA";
+  r.paging = true;
+  r.detail = "2 leg(s) in unknown state";
+  r.first_ns = 1'796'400'000'000'000'000;
+  r.last_ns = r.first_ns + 5'000'000'000;
+  r.resolved_ns = r.last_ns + 1;
+  r.observations = 6;
+  return r;
+}
+
 inline fill_record sample_fill() {
   fill_record x;
   x.sequence = 99;

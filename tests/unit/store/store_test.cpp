@@ -293,4 +293,44 @@ CAF_TEST(opening an unusable path is a typed error) {
   CAF_CHECK_EQUAL(code_of(store::open(store_options{""}).error()), errc::store_open_failed);
 }
 
+CAF_TEST(a store from an older version opens read only without its newer tables) {
+  {
+    auto w = writer(table::orders);
+    CAF_REQUIRE(!w.put("o1", fence{1, 1}, test::sample_order(), 0));
+  }
+  db.reset();
+  // Drop the newest table, as a store written before it existed lacks it.
+  {
+    rocksdb::DBOptions opts;
+    std::vector<std::string> names;
+    CAF_REQUIRE(rocksdb::DB::ListColumnFamilies(opts, dir, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (auto& n : names)
+      cfs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
+    std::vector<rocksdb::ColumnFamilyHandle*> hs;
+    rocksdb::DB* raw = nullptr;
+    CAF_REQUIRE(rocksdb::DB::Open(opts, dir, cfs, &hs, &raw).ok());
+    for (size_t i = 0; i < names.size(); ++i)
+      if (names[i] == "incidents")
+        CAF_REQUIRE(raw->DropColumnFamily(hs[i]).ok());
+    for (auto h : hs)
+      raw->DestroyColumnFamilyHandle(h);
+    delete raw;
+  }
+  store_options ro{dir};
+  ro.read_only = true;
+  auto old = store::open(ro);
+  CAF_REQUIRE(old);
+  CAF_CHECK((*old)->get<order_snapshot>(table::orders, "o1"));
+  size_t seen = 0;
+  CAF_CHECK(!(*old)->scan_raw(table::incidents, "", [&](auto, auto) { return ++seen, true; }));
+  CAF_CHECK_EQUAL(seen, 0u);
+  CAF_CHECK_EQUAL(code_of((*old)->get_raw(table::incidents, "k").error()), errc::not_found);
+  old->reset();
+  // A read-write open creates it again.
+  reopen();
+  auto w = writer(table::incidents);
+  CAF_CHECK(!w.put("0000000000000001", fence{1, 1}, test::sample_incident(), 0));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

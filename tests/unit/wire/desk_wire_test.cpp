@@ -37,7 +37,7 @@ CAF_TEST(every desk message type round trips) {
 #define OM_CHECK_TYPE(type, name) n += check(type{}, name) ? 1 : 0;
   OM_DESK_WIRE_TYPES(OM_CHECK_TYPE)
 #undef OM_CHECK_TYPE
-  CAF_CHECK_EQUAL(n, 85u);
+  CAF_CHECK_EQUAL(n, 93u);
 }
 
 CAF_TEST(populated desk messages round trip) {

@@ -58,6 +58,9 @@ idempotency_record sample(tag<idempotency_record>) { return test::sample_idempot
 audit_record sample(tag<audit_record>) { return test::sample_audit(); }
 fill_record sample(tag<fill_record>) { return test::sample_fill(); }
 fence sample(tag<fence>) { return fence{7, 99}; }
+venue_stats_bucket sample(tag<venue_stats_bucket>) { return test::sample_venue_stats(); }
+venue_totals sample(tag<venue_totals>) { return test::sample_venue_stats().totals; }
+incident_record sample(tag<incident_record>) { return test::sample_incident(); }
 sup::child_info sample(tag<sup::child_info>) {
   sup::child_info c;
   c.name = "risk-AAPL";
@@ -130,7 +133,7 @@ CAF_TEST(every registered type round trips through the binary serializer) {
   ++n;
   OM_WIRE_TYPES(OM_CHECK_TYPE)
 #undef OM_CHECK_TYPE
-  CAF_CHECK_EQUAL(n, 24u);
+  CAF_CHECK_EQUAL(n, 27u);
 }
 
 CAF_TEST(wire names are unique) {
