@@ -42,18 +42,7 @@ json orders_json(const node_metrics& m) {
   json finished = json::object();
   for (auto& [status, n] : g.finished)
     finished[status] = n;
-  std::map<std::string, uint64_t> by_state;
-  uint64_t unacked = 0;
-  int64_t oldest = 0;
-  for (auto& sv : m.topology.supervisors) {
-    if (!sv.pool)
-      continue;
-    for (auto& [s, n] : sv.by_state)
-      by_state[s] += n;
-    unacked += sv.unacked;
-    if (sv.unacked > 0 && sv.oldest_unacked_ns > 0)
-      oldest = std::max(oldest, sv.oldest_unacked_ns);
-  }
+  auto live = live_orders_of(m);
   json rejects = json::array();
   for (auto& r : g.rejects)
     rejects.push_back(
@@ -66,9 +55,9 @@ json orders_json(const node_metrics& m) {
               {"risk_timeouts", g.risk_timeouts},
               {"risk_bypassed", g.flagged_for_review},
               {"finished", finished},
-              {"by_state", by_state},
-              {"unacked", unacked},
-              {"oldest_unacked_s", static_cast<double>(oldest) / 1e9},
+              {"by_state", live.by_state},
+              {"unacked", live.unacked},
+              {"oldest_unacked_s", static_cast<double>(live.oldest_unacked_ns) / 1e9},
               {"rejects", rejects},
               {"held", g.queued},
               {"paused", g.paused},

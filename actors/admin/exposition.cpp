@@ -240,31 +240,21 @@ void store_metrics(families& f, const store_actor_stats& s) {
 }
 
 void topology_metrics(families& f, const node_metrics& m) {
-  std::map<std::string, uint64_t> by_state;
-  uint64_t unacked = 0;
-  int64_t oldest = 0;
   f.declare("ordermesh_supervisor_restarts_total", "Restarts of a supervised child",
             MetricType::Counter);
-  for (auto& sv : m.topology.supervisors) {
+  for (auto& sv : m.topology.supervisors)
     for (auto& c : sv.children)
       f.counter("ordermesh_supervisor_restarts_total", "",
                 {{"supervisor", sv.name}, {"child", c.name}}, double(c.restarts));
-    if (!sv.pool)
-      continue;
-    for (auto& [state, n] : sv.by_state)
-      by_state[state] += n;
-    unacked += sv.unacked;
-    if (sv.unacked > 0 && sv.oldest_unacked_ns > 0)
-      oldest = std::max(oldest, sv.oldest_unacked_ns);
-  }
+  auto live = live_orders_of(m);
   f.declare("ordermesh_orders_by_state", "Live order actors by order state", MetricType::Gauge);
-  for (auto& [state, n] : by_state)
+  for (auto& [state, n] : live.by_state)
     f.gauge("ordermesh_orders_by_state", "", {{"state", state}}, double(n));
   f.gauge("ordermesh_orders_unacked", "Orders sent to a venue and not acknowledged yet", {},
-          double(unacked));
+          double(live.unacked));
   f.gauge("ordermesh_orders_unacked_oldest_seconds",
           "How long the oldest unacknowledged order has waited (0 when none)", {},
-          double(oldest) / ns_per_s);
+          double(live.oldest_unacked_ns) / ns_per_s);
 }
 
 void cluster_metrics_of(families& f, const node_metrics& m) {

@@ -31,17 +31,11 @@ std::vector<incident_record> incident_log::observe(const node_metrics& m) {
     return by;
   };
   // Order state: paging.
-  uint64_t unacked = 0;
-  int64_t oldest = 0;
-  for (auto& sv : m.topology.supervisors)
-    if (sv.pool && sv.unacked > 0 && sv.oldest_unacked_ns > 0) {
-      unacked += sv.unacked;
-      oldest = std::max(oldest, sv.oldest_unacked_ns);
-    }
-  if (unacked > 0 && oldest > policy_.unacked_after_ns)
+  auto live = live_orders_of(m);
+  if (live.unacked > 0 && live.oldest_unacked_ns > policy_.unacked_after_ns)
     raise(now, "unacked_orders", "", true,
-          std::to_string(unacked) + " order(s) sent without acknowledgement, oldest waiting "
-            + fmt_s(oldest));
+          std::to_string(live.unacked) + " order(s) sent without acknowledgement, oldest waiting "
+            + fmt_s(live.oldest_unacked_ns));
   for (auto& v : m.venues) {
     if (!v.unknown_legs.empty())
       raise(now, "unknown_legs", v.venue.value, true,

@@ -395,6 +395,20 @@ metrics_actor::behavior_type metrics_impl(metrics_ptr self, metrics_options opts
 
 } // namespace
 
+live_orders live_orders_of(const node_metrics& m) {
+  live_orders out;
+  for (auto& sv : m.topology.supervisors) {
+    if (!sv.pool)
+      continue;
+    for (auto& [s, n] : sv.by_state)
+      out.by_state[s] += n;
+    out.unacked += sv.unacked;
+    if (sv.unacked > 0)
+      out.oldest_unacked_ns = std::max(out.oldest_unacked_ns, sv.oldest_unacked_ns);
+  }
+  return out;
+}
+
 metrics_actor spawn_metrics(caf::actor_system& sys, metrics_options opts) {
   return sys.spawn(metrics_impl, std::move(opts));
 }

@@ -26,6 +26,7 @@
 
 #include <caf/typed_actor.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,15 @@ struct cluster_metrics {
 
   OM_FIELDS("om.cluster_metrics", cluster_metrics, asked, nodes, members, errors)
 };
+
+/// The node's live orders summed over its order pools: by state, and the
+/// orders sent and not acknowledged with the longest wait among them.
+struct live_orders {
+  std::map<std::string, uint64_t> by_state;
+  uint64_t unacked = 0;
+  int64_t oldest_unacked_ns = 0; // a wait, not a time
+};
+live_orders live_orders_of(const node_metrics& m);
 
 using metrics_actor = caf::typed_actor<
   caf::replies_to<metrics_atom>::with<node_metrics>,
