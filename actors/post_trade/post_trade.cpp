@@ -46,7 +46,7 @@ constexpr std::pair<stage, stage> stage_pairs[] = {
 constexpr size_t stage_pair_count = sizeof(stage_pairs) / sizeof(stage_pairs[0]);
 
 
-void on_fill(pt_ptr self, const fill_record& f) {
+void on_fill(pt_ptr self, const fill_record& f, int64_t now) {
   auto& st = self->state;
   ++st.totals.fills;
   st.totals.late_fills += f.late ? 1 : 0;
@@ -62,10 +62,10 @@ void on_fill(pt_ptr self, const fill_record& f) {
   d.fills = 1;
   d.notional = n;
   d.fees = f.fee;
-  st.matrix.add(f.venue, wall_ns(), d);
+  st.matrix.add(f.venue, now, d);
 }
 
-void on_ack(pt_ptr self, const venue_ack_sample& s) {
+void on_ack(pt_ptr self, const venue_ack_sample& s, int64_t now) {
   auto& v = self->state.venues[s.venue.value];
   v.venue = s.venue;
   v.ack_latency_sum_ns += s.latency_ns;
@@ -73,10 +73,10 @@ void on_ack(pt_ptr self, const venue_ack_sample& s) {
   venue_totals d;
   d.ack_sum_ns = s.latency_ns;
   d.ack_samples = 1;
-  self->state.matrix.add(s.venue, wall_ns(), d);
+  self->state.matrix.add(s.venue, now, d);
 }
 
-void on_order_done(pt_ptr self, const order_snapshot& s) {
+void on_order_done(pt_ptr self, const order_snapshot& s, int64_t now) {
   auto& st = self->state;
   ++st.totals.orders_finished;
   for (auto& c : s.children) {
@@ -102,7 +102,6 @@ void on_order_done(pt_ptr self, const order_snapshot& s) {
   }
   // The matrix: each leg to its venue; a filled leg carries the order's
   // slippage (the snapshot has no per-leg price: exact for one-leg orders).
-  auto now = wall_ns();
   for (auto& c : s.children) {
     venue_totals d;
     d.legs = 1;
@@ -126,12 +125,14 @@ void on_order_done(pt_ptr self, const order_snapshot& s) {
 }
 
 void on_committed(pt_ptr self, const trades_committed& x) {
+  // One clock read per commit: the matrix buckets by arrival here.
+  auto now = wall_ns();
   for (auto& a : x.acks)
-    on_ack(self, a);
+    on_ack(self, a, now);
   for (auto& f : x.fills)
-    on_fill(self, f);
+    on_fill(self, f, now);
   for (auto& s : x.finished)
-    on_order_done(self, s);
+    on_order_done(self, s, now);
 }
 
 post_trade_report report(pt_ptr self) {

@@ -47,8 +47,10 @@ struct fixture {
     return std::move(*w);
   }
 
-  /// Writes raw bytes with RocksDB directly (store closed), as corruption would.
-  void corrupt(table t, const std::string& key, const std::string& bytes) {
+  /// Opens the closed store with RocksDB directly, every column family,
+  /// and hands `f` each family's name and handle.
+  template <class F>
+  void with_raw_db(F f) {
     db.reset();
     rocksdb::DBOptions opts;
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
@@ -60,11 +62,18 @@ struct fixture {
     rocksdb::DB* raw = nullptr;
     CAF_REQUIRE(rocksdb::DB::Open(opts, dir, cfs, &hs, &raw).ok());
     for (size_t i = 0; i < names.size(); ++i)
-      if (names[i] == to_string(t))
-        CAF_REQUIRE(raw->Put(rocksdb::WriteOptions{}, hs[i], key, bytes).ok());
+      f(*raw, names[i], hs[i]);
     for (auto h : hs)
       raw->DestroyColumnFamilyHandle(h);
     delete raw;
+  }
+
+  /// Writes raw bytes with RocksDB directly (store closed), as corruption would.
+  void corrupt(table t, const std::string& key, const std::string& bytes) {
+    with_raw_db([&](rocksdb::DB& raw, const std::string& name, rocksdb::ColumnFamilyHandle* h) {
+      if (name == to_string(t))
+        CAF_REQUIRE(raw.Put(rocksdb::WriteOptions{}, h, key, bytes).ok());
+    });
     reopen();
   }
 };
@@ -298,25 +307,11 @@ CAF_TEST(a store from an older version opens read only without its newer tables)
     auto w = writer(table::orders);
     CAF_REQUIRE(!w.put("o1", fence{1, 1}, test::sample_order(), 0));
   }
-  db.reset();
   // Drop the newest table, as a store written before it existed lacks it.
-  {
-    rocksdb::DBOptions opts;
-    std::vector<std::string> names;
-    CAF_REQUIRE(rocksdb::DB::ListColumnFamilies(opts, dir, &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (auto& n : names)
-      cfs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
-    std::vector<rocksdb::ColumnFamilyHandle*> hs;
-    rocksdb::DB* raw = nullptr;
-    CAF_REQUIRE(rocksdb::DB::Open(opts, dir, cfs, &hs, &raw).ok());
-    for (size_t i = 0; i < names.size(); ++i)
-      if (names[i] == "incidents")
-        CAF_REQUIRE(raw->DropColumnFamily(hs[i]).ok());
-    for (auto h : hs)
-      raw->DestroyColumnFamilyHandle(h);
-    delete raw;
-  }
+  with_raw_db([](rocksdb::DB& raw, const std::string& name, rocksdb::ColumnFamilyHandle* h) {
+    if (name == "incidents")
+      CAF_REQUIRE(raw.DropColumnFamily(h).ok());
+  });
   store_options ro{dir};
   ro.read_only = true;
   auto old = store::open(ro);
